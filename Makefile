@@ -1,0 +1,36 @@
+# The two commands of the README:  make demo   and   make test
+# Everything they need is installed here: Debian packages (when missing), a venv, the Python packages.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+DEBS    = libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libzbar0 fonts-dejavu-core poppler-utils
+JOBS   ?= 2
+
+.PHONY: demo test bench system-deps venv clean
+
+demo: $(BIN)/cagettes
+	$(BIN)/cagettes demo output/demo
+
+test: $(BIN)/cagettes
+	$(BIN)/python -m pytest -n $(JOBS) -q
+
+bench: $(BIN)/cagettes
+	$(BIN)/python bench/print_month.py --members 1000
+
+system-deps:
+	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installation des paquets Debian manquants :$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+$(BIN)/cagettes: pyproject.toml | system-deps
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+clean:
+	rm -rf $(VENV) output

@@ -1,0 +1,74 @@
+"""The one tree of exceptions that cagettes raises on purpose.
+
+    CagettesError
+    ├── ConfigError        the workspace's cagettes.toml is missing or invalid (all problems listed)
+    ├── CatalogError       the catalog spreadsheets are invalid (all problems listed)
+    ├── WorkspaceError     no workspace here, or one already exists
+    ├── MonthError         a month that is not open, already open, or badly written
+    └── RenderError        a template or a PDF could not be produced
+
+Each carries a French-first message; ``problems`` lists every individual problem where the
+error collects several, so the CLI can print them all before aborting.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a user's file, located precisely enough to fix it."""
+
+    file: str
+    message: str  # already translated
+    sheet: str = ""
+    row: int | None = None  # spreadsheet row as the user sees it (header = row 1)
+    column: str = ""
+
+    def where(self, lang: str = "fr") -> str:
+        words = _WHERE_WORDS.get(lang, _WHERE_WORDS["fr"])
+        parts = [self.file]
+        if self.sheet:
+            parts.append(f"{words[0]} « {self.sheet} »")
+        if self.row is not None:
+            parts.append(f"{words[1]} {self.row}")
+        if self.column:
+            parts.append(f"{words[2]} « {self.column} »")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        return f"{self.where()} : {self.message}"
+
+
+_WHERE_WORDS = {"fr": ("feuille", "ligne", "colonne"), "en": ("sheet", "row", "column")}
+
+
+class CagettesError(Exception):
+    def __init__(self, message: str, problems: list[Problem] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.problems = list(problems or [])
+
+    def __str__(self) -> str:
+        lines = [self.message] + [f"  - {p}" for p in self.problems]
+        return "\n".join(lines)
+
+
+class ConfigError(CagettesError):
+    pass
+
+
+class CatalogError(CagettesError):
+    pass
+
+
+class WorkspaceError(CagettesError):
+    pass
+
+
+class MonthError(CagettesError):
+    pass
+
+
+class RenderError(CagettesError):
+    pass
