@@ -1,0 +1,161 @@
+"""Stamp each form's identity onto copies of its variant's pages (SDAPS's "stamp" step).
+
+Per printed page we add, over the variant page (shared, stored once per PDF):
+- a transparent overlay page laid out by WeasyPrint in one batch: name, number, site, pickup
+  date and hours, the identifier in clear, and the like/dislike boxes for last month's products;
+- the signed identifier as a QR code, twice, drawn as vector rectangles straight into the page
+  content: exact, and far cheaper than laying out SVG.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+import jinja2
+import pikepdf
+import segno
+
+from cagettes import dates
+from forms import layout
+from forms.context import FormSlot, MonthData
+from forms.ids import PageId
+from forms.templating import template_file
+from forms.texts import texts
+from forms.variants import RenderedVariant, Variant, font_urls
+
+PT_PER_MM = 72 / 25.4
+QR_SLOTS = ("qr-a", "qr-b")
+
+
+@dataclass
+class StampedPage:
+    """One printed page of one form, before and after stamping."""
+
+    form: FormSlot
+    variant: Variant
+    index: int  # 0-based page index within the form (and its variant)
+    count: int
+    code: str  # the signed identifier, as printed in the QR codes
+    layout: layout.PageLayout  # the variant page's geometry, plus stamped boxes once rendered
+    stamped_boxes: list[layout.Box] = field(default_factory=list)
+
+
+def plan_pages(month: MonthData, forms: list[FormSlot], variants: dict[str, RenderedVariant]) -> list[StampedPage]:
+    pages = []
+    for form in forms:
+        rendered = variants[Variant.of(form).key]
+        for index, page_layout in enumerate(rendered.pages):
+            code = PageId(month.month, form.number, index + 1).encode(month.secret)
+            pages.append(StampedPage(form, rendered.variant, index, len(rendered.pages), code, page_layout))
+    return pages
+
+
+def render_overlays(month: MonthData, pages: list[StampedPage], env: jinja2.Environment) -> bytes:
+    """Lay out all stamps of a batch in one WeasyPrint document; record the stamped boxes."""
+    context = {
+        "pages": [overlay_context(month, page, n) for n, page in enumerate(pages)],
+        "fonts": font_urls(),
+        "stylesheet": template_file(env, "stamp.css").as_uri(),
+    }
+    html = env.get_template("stamp.html").render(**context)
+    document = layout.render(html, template_file(env, "stamp.html").parent)
+    for page, rendered in zip(pages, document.pages, strict=True):
+        page.stamped_boxes = layout.page_layout(rendered).boxes
+    return document.write_pdf()
+
+
+def overlay_context(month: MonthData, page: StampedPage, n: int) -> dict:
+    form, lang = page.form, page.variant.lang
+    t = texts(lang)
+    delivery = month.deliveries[form.site]
+    site = month.site(form.site)
+    who = f"{form.member.display_name} — {t['member_no']} {form.member.number}" if form.member else f"{t['walkin_identity']} {form.number}"
+    lines = [f"{t['pickup']} : {site.name}" if lang == "fr" else f"{t['pickup']}: {site.name}",
+             dates.long_slot(delivery.date, delivery.opens, delivery.closes, lang)]
+    return {
+        "n": n,
+        "lang": lang,
+        "who": who,
+        "lines": lines,
+        "code": page.code,
+        "slots": page.layout.slots,
+        "feedback": feedback_slots(month, page),
+    }
+
+
+def feedback_slots(month: MonthData, page: StampedPage) -> list[dict]:
+    if page.form.member is None:
+        return []
+    bought = month.last_month.get(page.form.member.number, frozenset())
+    wanted = {i for i, p in enumerate(month.products) if p.ref in bought}
+    return [{"product": int(name[3:]), "rect": rect} for name, rect in page.layout.slots.items()
+            if name.startswith("fb-") and int(name[3:]) in wanted]
+
+
+def qr_operators(text: str, rect: layout.Rect, page_height_mm: float) -> bytes:
+    """PDF operators drawing ``text`` as a QR code filling ``rect`` (mm, top-left origin)."""
+    matrix = segno.make(text, error="m", micro=False).matrix
+    module = rect.w / len(matrix)
+    ops = [b"q 0 g"]
+    for row_index, row in enumerate(matrix):
+        top = page_height_mm - rect.y - (row_index + 1) * module
+        for start, length in _dark_runs(row):
+            x = rect.x + start * module
+            ops.append(b"%.3f %.3f %.3f %.3f re" % tuple(v * PT_PER_MM for v in (x, top, length * module, module)))
+    ops.append(b"f Q")
+    return b"\n".join(ops)
+
+
+def _dark_runs(row: bytearray) -> list[tuple[int, int]]:
+    runs, start = [], None
+    for i, dark in enumerate(list(row) + [0]):
+        if dark and start is None:
+            start = i
+        elif not dark and start is not None:
+            runs.append((start, i - start))
+            start = None
+    return runs
+
+
+class Assembler:
+    """Builds one output PDF from variant pages, overlays and QR codes, sharing the variants."""
+
+    def __init__(self, variants: dict[str, RenderedVariant]):
+        self.pdf = pikepdf.new()
+        self._sources = {key: pikepdf.open(io.BytesIO(v.pdf)) for key, v in variants.items()}
+        self._templates: dict[tuple[str, int], pikepdf.Object] = {}
+
+    def _template(self, key: str, index: int) -> pikepdf.Object:
+        if (key, index) not in self._templates:
+            source = pikepdf.Page(self._sources[key].pages[index])
+            self._templates[key, index] = self.pdf.copy_foreign(source.as_form_xobject())
+        return self._templates[key, index]
+
+    def add_stamped(self, pages: list[StampedPage], overlay_pdf: bytes) -> None:
+        overlays = pikepdf.open(io.BytesIO(overlay_pdf))
+        for page, overlay in zip(pages, overlays.pages, strict=True):
+            form_xobject = self.pdf.copy_foreign(pikepdf.Page(overlay).as_form_xobject())
+            qr = b"\n".join(qr_operators(page.code, page.layout.slots[s], page.layout.height) for s in QR_SLOTS)
+            self._add_page(page.layout, {"/T": self._template(page.variant.key, page.index), "/S": form_xobject}, qr)
+
+    def add_blank(self, width_mm: float = 210, height_mm: float = 297) -> None:
+        self._add_page(layout.PageLayout(width_mm, height_mm), {}, b"")
+
+    def add_pdf(self, data: bytes) -> None:
+        self.pdf.pages.extend(pikepdf.open(io.BytesIO(data)).pages)
+
+    def _add_page(self, page_layout: layout.PageLayout, xobjects: dict, extra: bytes) -> None:
+        content = b"".join(b"q %s Do Q\n" % name.encode() for name in xobjects) + extra
+        page = pikepdf.Dictionary(
+            Type=pikepdf.Name.Page,
+            MediaBox=[0, 0, page_layout.width * PT_PER_MM, page_layout.height * PT_PER_MM],
+            Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(xobjects)),
+            Contents=self.pdf.make_stream(content),
+        )
+        self.pdf.pages.append(pikepdf.Page(page))
+
+    def save(self, path) -> None:
+        self.pdf.save(path, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+
+    def page_count(self) -> int:
+        return len(self.pdf.pages)

@@ -1,0 +1,45 @@
+"""Jinja environment shared by every printed or published document.
+
+The search path puts the workspace's own ``templates/`` folder ahead of the packaged defaults
+(as MkDocs does with a theme's ``custom_dir``), so an association can override one template,
+or just ``base.css``, without copying the rest.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import jinja2
+
+PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
+
+
+def make_env(user_dir: Path | None = None) -> jinja2.Environment:
+    search = [str(user_dir)] if user_dir and user_dir.is_dir() else []
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(search + [str(PACKAGE_TEMPLATES)]),
+        autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+        undefined=jinja2.StrictUndefined,  # a typo in a user template fails loudly, not blank
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["euros"] = euros
+    return env
+
+
+def euros(amount: Decimal | int | float, lang: str = "fr") -> str:
+    """2.5 → "2,50 €" (French) or "€2.50" (English)."""
+    value = Decimal(amount).quantize(Decimal("0.01"))
+    if lang == "en":
+        return f"€{value:,.2f}"
+    text = f"{value:,.2f}".replace(",", "\u202f").replace(".", ",")
+    return f"{text}\u00a0€"
+
+
+def template_file(env: jinja2.Environment, name: str) -> Path:
+    """Where a template (or stylesheet) resolves on the search path; WeasyPrint loads CSS by URL."""
+    for folder in env.loader.searchpath:  # type: ignore[union-attr]
+        candidate = Path(folder) / name
+        if candidate.is_file():
+            return candidate
+    raise jinja2.TemplateNotFound(name)
