@@ -24,6 +24,7 @@ class Problem:
     sheet: str = ""
     row: int | None = None  # spreadsheet row as the user sees it (header = row 1)
     column: str = ""
+    key: str = ""  # dotted key of a TOML config file
 
     def where(self, lang: str = "fr") -> str:
         words = _WHERE_WORDS.get(lang, _WHERE_WORDS["fr"])
@@ -34,13 +35,15 @@ class Problem:
             parts.append(f"{words[1]} {self.row}")
         if self.column:
             parts.append(f"{words[2]} « {self.column} »")
+        if self.key:
+            parts.append(f"{words[3]} « {self.key} »")
         return ", ".join(parts)
 
     def __str__(self) -> str:
         return f"{self.where()} : {self.message}"
 
 
-_WHERE_WORDS = {"fr": ("feuille", "ligne", "colonne"), "en": ("sheet", "row", "column")}
+_WHERE_WORDS = {"fr": ("feuille", "ligne", "colonne", "clé"), "en": ("sheet", "row", "column", "key")}
 
 
 class CagettesError(Exception):

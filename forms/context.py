@@ -10,7 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from cagettes.calendar import Delivery
 from catalog.model import Member, Product, Site
+
+__all__ = ["Association", "Delivery", "FormSlot", "MonthData"]
 
 
 @dataclass(frozen=True)
@@ -19,13 +22,6 @@ class Association:
     contact: str
     email: str = ""
     address: str = ""
-
-
-@dataclass(frozen=True)
-class Delivery:
-    date: dt.date
-    opens: dt.time
-    closes: dt.time
 
 
 @dataclass(frozen=True)

@@ -131,10 +131,14 @@ class Assembler:
             self._templates[key, index] = self.pdf.copy_foreign(source.as_form_xobject())
         return self._templates[key, index]
 
-    def add_stamped(self, pages: list[StampedPage], overlay_pdf: bytes) -> None:
-        overlays = pikepdf.open(io.BytesIO(overlay_pdf))
-        for page, overlay in zip(pages, overlays.pages, strict=True):
-            form_xobject = self.pdf.copy_foreign(pikepdf.Page(overlay).as_form_xobject())
+    def add_stamped(self, pages: list[StampedPage | None], overlay_pdf: bytes) -> None:
+        """Add stamped pages in order; a None is a blank page (duplex padding, no overlay)."""
+        overlays = iter(pikepdf.open(io.BytesIO(overlay_pdf)).pages)
+        for page in pages:
+            if page is None:
+                self.add_blank()
+                continue
+            form_xobject = self.pdf.copy_foreign(pikepdf.Page(next(overlays)).as_form_xobject())
             qr = b"\n".join(qr_operators(page.code, page.layout.slots[s], page.layout.height) for s in QR_SLOTS)
             self._add_page(page.layout, {"/T": self._template(page.variant.key, page.index), "/S": form_xobject}, qr)
 
@@ -153,6 +157,11 @@ class Assembler:
             Contents=self.pdf.make_stream(content),
         )
         self.pdf.pages.append(pikepdf.Page(page))
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        self.save(buffer)
+        return buffer.getvalue()
 
     def save(self, path) -> None:
         self.pdf.save(path, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)

@@ -1,0 +1,219 @@
+"""Print a whole month: variants, stamped forms, posters, one print-ready PDF per site.
+
+Options (the same dict serves the API and ``cagettes print``):
+
+=================  =======  ==============================================================
+``jobs``           2        worker processes; WeasyPrint and pikepdf are single-threaded
+``chunk_forms``    50       forms stamped per batch: bounds memory whatever the month's size
+``template_dir``   None     the workspace's templates folder, searched before the defaults
+``site_url``       ""       public site base URL, for the posters' QR codes
+=================  =======  ==============================================================
+"""
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cagettes import dates
+from forms import layout, manifest, posters
+from forms.context import FormSlot, MonthData
+from forms.stamp import Assembler, StampedPage, plan_pages, render_overlays
+from forms.templating import make_env, template_file
+from forms.variants import RenderedVariant, Variant, font_urls, render_variant
+
+DEFAULT_OPTIONS = {"jobs": 2, "chunk_forms": 50, "template_dir": None, "site_url": ""}
+Progress = Callable[[str, int], None]  # (stage, units done since last call)
+
+
+@dataclass
+class SiteBundle:
+    site: str
+    path: Path
+    member_forms: int
+    walkin_forms: int
+    pages: int
+
+    @property
+    def sheets(self) -> int:
+        return (self.pages + 1) // 2
+
+
+@dataclass
+class PrintResult:
+    month: str
+    out_dir: Path
+    bundles: list[SiteBundle] = field(default_factory=list)
+    posters: dict[str, Path] = field(default_factory=dict)
+    blank_form: Path | None = None
+    manifest_path: Path | None = None
+    seconds: float = 0.0
+
+    @property
+    def pages(self) -> int:
+        return sum(b.pages for b in self.bundles)
+
+
+@dataclass
+class Chunk:
+    """Stamped pages of consecutive forms of one site; None marks a duplex blank page."""
+
+    pdf: bytes
+    pages: list[StampedPage | None]
+
+
+def print_month(month: MonthData, out_dir: Path, options: dict | None = None,
+                progress: Progress | None = None) -> PrintResult:
+    opts = {**DEFAULT_OPTIONS, **(options or {})}
+    started = time.perf_counter()
+    result = PrintResult(month.month, out_dir)
+    private = private_dir(out_dir)
+    with ProcessPoolExecutor(max_workers=max(1, int(opts["jobs"]))) as pool:
+        variants = render_variants(month, opts, pool)
+        result.blank_form = write_blank_form(variants, out_dir)
+        chunks = stamp_all(month, variants, opts, pool, progress)
+    printed: list[manifest.PrintedPage] = []
+    for site in month.sites:
+        result.posters.update(write_posters(month, site.code, out_dir, opts))
+        result.bundles.append(write_bundle(month, site.code, chunks[site.code], variants, result, opts, printed))
+    result.manifest_path = private / "manifest.json"
+    manifest.write(manifest.build(month, printed), result.manifest_path)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def private_dir(out_dir: Path) -> Path:
+    """Names and member numbers live only here: created readable by the owner alone."""
+    path = out_dir / "private"
+    path.mkdir(parents=True, exist_ok=True)
+    os.chmod(path, 0o700)
+    return path
+
+
+def render_variants(month: MonthData, opts: dict, pool: ProcessPoolExecutor) -> dict[str, RenderedVariant]:
+    wanted = {Variant.of(form) for form in month.forms} | {Variant(walkin=True)}
+    futures = {v.key: pool.submit(_render_variant_job, month, v, opts["template_dir"]) for v in wanted}
+    return {key: future.result() for key, future in futures.items()}
+
+
+def _render_variant_job(month: MonthData, variant: Variant, template_dir: Path | None) -> RenderedVariant:
+    return render_variant(month, variant, make_env(template_dir))
+
+
+def stamp_all(month, variants, opts, pool, progress) -> dict[str, list[Chunk]]:
+    jobs = {site.code: [pool.submit(_stamp_job, month, batch, variants, opts["template_dir"])
+                        for batch in batches(ordered_forms(month, site.code), opts["chunk_forms"])]
+            for site in month.sites}
+    chunks: dict[str, list[Chunk]] = {}
+    for site, futures in jobs.items():
+        chunks[site] = []
+        for future in futures:
+            chunks[site].append(future.result())
+            if progress:
+                progress("stamp", sum(1 for p in chunks[site][-1].pages if p is not None))
+    return chunks
+
+
+def ordered_forms(month: MonthData, site: str) -> list[FormSlot]:
+    """Members by name, then the walk-in forms: the order volunteers hand them out in."""
+    forms = month.forms_of(site)
+    members = sorted((f for f in forms if f.member), key=lambda f: f.member.sort_key)
+    return members + [f for f in forms if f.member is None]
+
+
+def batches(items: list, size: int) -> list[list]:
+    return [items[i:i + size] for i in range(0, len(items), max(1, int(size)))]
+
+
+def _stamp_job(month: MonthData, forms: list[FormSlot], variants: dict[str, RenderedVariant],
+               template_dir: Path | None) -> Chunk:
+    pages = plan_pages(month, forms, variants)
+    overlay = render_overlays(month, pages, make_env(template_dir))
+    sequence = with_duplex_blanks(pages)
+    assembler = Assembler(variants)
+    assembler.add_stamped(sequence, overlay)
+    return Chunk(assembler.to_bytes(), sequence)
+
+
+def with_duplex_blanks(pages: list[StampedPage]) -> list[StampedPage | None]:
+    """Each form starts on a recto: an odd-length form is followed by a blank verso."""
+    out: list[StampedPage | None] = []
+    for page in pages:
+        out.append(page)
+        if page.index == page.count - 1 and page.count % 2:
+            out.append(None)
+    return out
+
+
+def write_blank_form(variants: dict[str, RenderedVariant], out_dir: Path) -> Path:
+    """The walk-in layout without identity or codes: for the public site, to read at home."""
+    path = out_dir / "public" / "bon-vierge.pdf"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(variants[Variant(walkin=True).key].pdf)
+    return path
+
+
+def write_posters(month: MonthData, site: str, out_dir: Path, opts: dict) -> dict[str, Path]:
+    env = make_env(opts["template_dir"])
+    url = site_page_url(opts["site_url"], month.month, site)
+    written = {}
+    for size in ("A4", "A3"):
+        path = out_dir / "public" / posters.poster_filename(site, size)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(posters.render_poster(month, site, size, env, url))
+        written[f"poster-{site}-{size}"] = path
+    return written
+
+
+def site_page_url(base: str, month: str, site: str) -> str:
+    """Where the static site publishes a site's page: base URL + month folder + page."""
+    return f"{base.rstrip('/')}/{month}/sites/{site}.html" if base else f"sites/{site}.html"
+
+
+def write_bundle(month: MonthData, site: str, chunks: list[Chunk], variants: dict[str, RenderedVariant],
+                 result: PrintResult, opts: dict, printed: list[manifest.PrintedPage]) -> SiteBundle:
+    forms = ordered_forms(month, site)
+    stamped = sum(len(c.pages) for c in chunks)
+    bundle = SiteBundle(site, private_dir(result.out_dir) / "bundles" / f"{site}.pdf",
+                        sum(1 for f in forms if f.member), sum(1 for f in forms if not f.member),
+                        pages=2 + stamped + 1)
+    assembler = Assembler({})
+    assembler.add_pdf(render_cover(month, site, bundle, opts))
+    assembler.add_blank()
+    relative = bundle.path.relative_to(result.out_dir).as_posix()
+    for chunk in chunks:
+        start = assembler.page_count()
+        printed.extend(manifest.PrintedPage(p, relative, start + i) for i, p in enumerate(chunk.pages) if p)
+        assembler.add_pdf(chunk.pdf)
+    assembler.add_pdf(result.posters[f"poster-{site}-A4"].read_bytes())
+    bundle.path.parent.mkdir(parents=True, exist_ok=True)
+    assembler.save(bundle.path)
+    return bundle
+
+
+def render_cover(month: MonthData, site_code: str, bundle: SiteBundle, opts: dict) -> bytes:
+    env = make_env(opts["template_dir"])
+    site, delivery = month.site(site_code), month.deliveries[site_code]
+    year, number = month.year_month
+    html = env.get_template("cover.html").render(
+        site=site, association=month.association, month_label=dates.month_name(year, number),
+        forms_date=dates.long_date(month.forms_date), deadline=dates.long_date(month.deadline),
+        supplier_order=dates.long_date(month.supplier_order_date),
+        delivery=dates.long_slot(delivery.date, delivery.opens, delivery.closes),
+        counts={"member_forms": bundle.member_forms, "walkin_forms": bundle.walkin_forms,
+                "posters": 1, "pages": bundle.pages, "sheets": bundle.sheets},
+        fonts=font_urls(), stylesheet=template_file(env, "cover.css").as_uri())
+    return layout.render(html, template_file(env, "cover.html").parent).write_pdf()
+
+
+def summary_lines(result: PrintResult) -> list[str]:
+    """The print summary across sites, as the CLI prints it and resume-impression.txt keeps it."""
+    lines = [f"Impression de {result.month} : {result.pages} pages en {result.seconds:.1f} s"]
+    for b in result.bundles:
+        lines.append(f"  {b.site:<12} {b.member_forms:>4} bons nominatifs, {b.walkin_forms:>3} bons libres, "
+                     f"{b.pages:>5} pages, {b.sheets:>5} feuilles recto verso  →  {b.path}")
+    lines.append(f"  Total : {sum(b.sheets for b in result.bundles)} feuilles ; manifeste : {result.manifest_path}")
+    return lines

@@ -1,0 +1,114 @@
+"""The layout manifest: where every box of every printed page is, in millimetres.
+
+The scanner reads it back; outside tools may too (format: docs/manifest.md). Layouts are
+stored once per variant page and referenced by each printed page, which keeps a 1,000-member
+month's manifest small while still describing every page exactly.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from forms.context import MonthData
+from forms.layout import Box, PageLayout
+from forms.stamp import StampedPage
+
+FORMAT = "cagettes-manifest"
+VERSION = 1
+
+
+@dataclass
+class PrintedPage:
+    """Where one stamped page landed: which PDF, which page of it (0-based)."""
+
+    page: StampedPage
+    pdf: str  # path relative to the month's output folder
+    pdf_index: int
+
+
+def layout_key(page: StampedPage) -> str:
+    return f"{page.variant.key}/p{page.index + 1}"
+
+
+def build(month: MonthData, printed: list[PrintedPage]) -> dict:
+    layouts: dict[str, dict] = {}
+    pages = []
+    for entry in printed:
+        key = layout_key(entry.page)
+        if key not in layouts:
+            layouts[key] = layout_json(entry.page.layout, month)
+        pages.append(page_json(entry, key, month))
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "month": month.month,
+        "generated": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "units": "mm, from the top-left corner of the page; rectangles are [x, y, width, height]",
+        "products": [product_json(i, p) for i, p in enumerate(month.products)],
+        "layouts": layouts,
+        "pages": pages,
+    }
+
+
+def product_json(index: int, product) -> dict:
+    return {"index": index, "ref": product.ref, "name": product.name, "unit": product.unit,
+            "price": str(product.price), "max": product.max_per_member, "case_size": product.case_size}
+
+
+def layout_json(page_layout: PageLayout, month: MonthData) -> dict:
+    return {
+        "width": page_layout.width,
+        "height": page_layout.height,
+        "marks": {name: rect.as_list() for name, rect in sorted(page_layout.marks.items())},
+        "qr": [page_layout.slots[name].as_list() for name in ("qr-a", "qr-b")],
+        "zones": {name: rect.as_list() for name, rect in sorted(page_layout.zones.items())},
+        "boxes": [box_json(box, month) for box in page_layout.boxes],
+    }
+
+
+def box_json(box: Box, month: MonthData) -> dict:
+    data = {"id": box.id, "kind": box.kind, "rect": box.rect.as_list()}
+    if box.product is not None:
+        data["product"] = month.products[box.product].ref
+    if box.value is not None:
+        data["value"] = box.value
+    if box.column is not None:
+        data["column"] = box.column
+    return data
+
+
+def page_json(entry: PrintedPage, key: str, month: MonthData) -> dict:
+    page = entry.page
+    return {
+        "id": page.code,
+        "form": page.form.number,
+        "page": page.index + 1,
+        "pages": page.count,
+        "member": page.form.member.number if page.form.member else None,
+        "walkin": page.form.member is None,
+        "site": page.form.site,
+        "lang": page.variant.lang,
+        "layout": key,
+        "pdf": entry.pdf,
+        "pdf_page": entry.pdf_index,
+        "extra_boxes": [box_json(box, month) for box in page.stamped_boxes],
+    }
+
+
+def write(manifest: dict, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(manifest, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def read(path: Path) -> dict:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if data.get("format") != FORMAT or data.get("version") != VERSION:
+        raise ValueError(f"{path}: not a {FORMAT} version {VERSION} file")
+    return data
+
+
+def page_boxes(manifest: dict, page: dict) -> list[dict]:
+    """All boxes printed on one page: its layout's, plus those stamped for this member."""
+    return manifest["layouts"][page["layout"]]["boxes"] + page["extra_boxes"]
