@@ -207,7 +207,7 @@ def load_config(path: Path, lang: str | None = None) -> Config:
     problems += option_problems + _cross_problems(values, path.name, lang)
     if problems:
         summary = translate(MESSAGES, "error.summary", lang, file=path.name, count=len(problems))
-        raise ConfigError(summary, problems)
+        raise ConfigError(summary, problems, lang)
     return _build(values, path)
 
 
@@ -223,7 +223,7 @@ def _read_toml(path: Path, lang: str) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as error:
         problem = _syntax_problem(error, path.name, lang)
     summary = translate(MESSAGES, "error.summary", lang, file=path.name, count=1)
-    raise ConfigError(summary, [problem])
+    raise ConfigError(summary, [problem], lang)
 
 
 def _syntax_problem(error: tomllib.TOMLDecodeError, file: str, lang: str) -> Problem:
@@ -392,7 +392,8 @@ def sample_config_text() -> str:
     return resources.files("cagettes").joinpath("sample", CONFIG_FILE).read_text(encoding="utf-8")
 
 
-def render_sample_config(name: str | None = None, *, contact: str | None = None, secret: str | None = None) -> str:
+def render_sample_config(name: str | None = None, *, contact: str | None = None, secret: str | None = None,
+                         site_url: str = "") -> str:
     """The template with its placeholders filled in: a file that loads as is.
 
     Only quoted placeholders are replaced, so the comments may mention them freely.
@@ -405,4 +406,6 @@ def render_sample_config(name: str | None = None, *, contact: str | None = None,
     }
     for placeholder, value in filled.items():
         text = text.replace(f'"{placeholder}"', toml_string(value))
+    if site_url:  # the [site_public] url is the template's only empty url
+        text = text.replace('\nurl = ""\n', f"\nurl = {toml_string(site_url)}\n", 1)
     return text

@@ -47,13 +47,14 @@ _WHERE_WORDS = {"fr": ("feuille", "ligne", "colonne", "clé"), "en": ("sheet", "
 
 
 class CagettesError(Exception):
-    def __init__(self, message: str, problems: list[Problem] | None = None):
+    def __init__(self, message: str, problems: list[Problem] | None = None, lang: str = "fr"):
         super().__init__(message)
         self.message = message
         self.problems = list(problems or [])
+        self.lang = lang  # of the message and problems, so locations are worded alike
 
     def __str__(self) -> str:
-        lines = [self.message] + [f"  - {p}" for p in self.problems]
+        lines = [self.message] + [f"  - {p.where(self.lang)} : {p.message}" for p in self.problems]
         return "\n".join(lines)
 
 

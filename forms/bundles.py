@@ -26,7 +26,7 @@ from forms.templating import make_env, template_file
 from forms.variants import RenderedVariant, Variant, font_urls, render_variant
 
 DEFAULT_OPTIONS = {"jobs": 2, "chunk_forms": 50, "template_dir": None, "site_url": ""}
-Progress = Callable[[str, int], None]  # (stage, units done since last call)
+Progress = Callable[[str, int], None]  # (stage, forms done since the last call)
 
 
 @dataclass
@@ -113,7 +113,7 @@ def stamp_all(month, variants, opts, pool, progress) -> dict[str, list[Chunk]]:
         for future in futures:
             chunks[site].append(future.result())
             if progress:
-                progress("stamp", sum(1 for p in chunks[site][-1].pages if p is not None))
+                progress("stamp", len({p.form.number for p in chunks[site][-1].pages if p is not None}))
     return chunks
 
 

@@ -33,7 +33,7 @@ def euros(amount: Decimal | int | float, lang: str = "fr") -> str:
     if lang == "en":
         return f"€{value:,.2f}"
     text = f"{value:,.2f}".replace(",", "\u202f").replace(".", ",")
-    return f"{text}\u00a0€"
+    return f"{text}\u202f€"  # narrow no-break space: French usage, and it fits the boxes
 
 
 def template_file(env: jinja2.Environment, name: str) -> Path:

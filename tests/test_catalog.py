@@ -1,4 +1,4 @@
-"""The catalog stage: sample spreadsheets load, and every kind of mistake is located and explained."""
+"""The catalog stage: the sample loads, and every kind of mistake is located and explained."""
 from __future__ import annotations
 
 import csv
@@ -13,7 +13,7 @@ import pytest
 import cagettes
 from cagettes.errors import CatalogError, Problem
 from cagettes.i18n import check_complete
-from catalog import check_catalog, load_catalog, write_workbook
+from catalog import check_catalog, load_catalog, parsers, write_workbook
 from catalog.messages import MESSAGES
 
 SAMPLE = Path(cagettes.__file__).parent / "sample" / "catalogue"
@@ -225,6 +225,8 @@ def test_all_problems_are_reported_in_one_call(folder):
         ("membres.csv", 10, "site"), ("membres.csv", 12, "numero"),
     }
     assert raised.value.message == "Le catalogue contient 6 problèmes ; rien n'a été généré."
+    in_products = [p.row for p in raised.value.problems if p.file == "produits.csv"]
+    assert in_products == [5, 7, 9]  # in row order, as the coordinator fixes them
 
 
 def test_single_problem_summary_is_singular(folder):
@@ -296,6 +298,39 @@ def test_typed_cells_of_a_hand_made_xlsx(tmp_path):
     book.save(path)
     catalog = load_catalog(path)
     assert catalog.sites[0].opens == dt.time(16, 30) and catalog.products[0].price == Decimal("2.4")
+
+
+def test_notes_in_an_untitled_workbook_column_are_ignored(tmp_path):
+    path = write_workbook(SAMPLE, tmp_path / "catalogue.xlsx")
+    book = openpyxl.load_workbook(path)
+    book["membres"]["K3"] = "a déménagé ?"
+    book.save(path)
+    assert check_catalog(path) == []
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("14:00", dt.time(14)), ("14h", dt.time(14)), ("14 h 30", dt.time(14, 30)),
+    ("9h30", dt.time(9, 30)), ("14H30", dt.time(14, 30)), ("14:30:00", dt.time(14, 30)),
+    ("1899-12-30 08:15:00", dt.time(8, 15)),
+])
+def test_times_as_people_write_them(typed, expected):
+    assert parsers.time_of_day(typed) == expected
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("2,50", "2.50"), ("2.5", "2.50"), ("2,50 €", "2.50"), ("€2.50", "2.50"), ("3 EUR", "3.00"),
+    ("1 200,00", "1200.00"), ("1.234,5", "1234.50"), ("2.2999999999999998", "2.30"), ("0", "0.00"),
+])
+def test_prices_as_people_write_them(typed, expected):
+    assert parsers.euros("price")(typed) == Decimal(expected)
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("1F95A", "1F95A"), ("1f9c0", "1F9C0"), ("U+1F34E", "1F34E"), ("🥚", "1F95A"), ("❤️", "2764"),
+    ("1F468-200D-1F373", "1F468-200D-1F373"), ("👨‍🍳", "1F468-200D-1F373"),
+])
+def test_pictos_are_normalised_to_openmoji_file_names(typed, expected):
+    assert parsers.picto(typed) == expected
 
 
 # --- languages ------------------------------------------------------------------------------

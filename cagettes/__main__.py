@@ -1,0 +1,3 @@
+from cagettes.cli import run
+
+run()

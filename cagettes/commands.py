@@ -1,0 +1,207 @@
+"""The subcommands. Each one is a thin shell over a function of the stage packages."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from cagettes import dates, months
+from cagettes import workspace as ws
+from cagettes.i18n import translate
+
+MESSAGES = {
+    "catalog_ok": {"fr": "Catalogue valide : {sites} sites, {suppliers} fournisseurs, {products} produits, {members} membres.",
+                   "en": "Catalog valid: {sites} sites, {suppliers} suppliers, {products} products, {members} members."},
+    "init_done": {"fr": "Espace de travail créé dans {path}.\nÉtape suivante : cagettes -w {path} check",
+                  "en": "Workspace created in {path}.\nNext: cagettes -w {path} check"},
+    "month_opened": {"fr": "Mois {month} ouvert. Bons le {forms} ; date limite le {deadline} ; commande le {order}.",
+                     "en": "Month {month} opened. Forms on {forms}; deadline {deadline}; supplier order {order}."},
+    "delivery": {"fr": "  Livraison à {site} : {slot}", "en": "  Delivery at {site}: {slot}"},
+    "stamping": {"fr": "Bons", "en": "Forms"},
+    "posters_done": {"fr": "Affiches écrites dans {path}", "en": "Posters written to {path}"},
+    "site_done": {"fr": "Site public écrit dans {path} ({count} fichiers, sans données personnelles).",
+                  "en": "Public site written to {path} ({count} files, no personal data)."},
+    "demo_where": {"fr": "\nÀ regarder :\n  paquets à imprimer (privé) : {bundles}\n  affiches : {posters}\n"
+                         "  site public : {site}\n  manifeste des cases : {manifest}",
+                   "en": "\nWhere to look:\n  print bundles (private): {bundles}\n  posters: {posters}\n"
+                         "  public site: {site}\n  box manifest: {manifest}"},
+    "demo_reuse": {"fr": "Le mois {month} est déjà ouvert dans {path} : il est réimprimé tel quel.",
+                   "en": "Month {month} is already open in {path}: it is printed again as it was."},
+}
+
+
+class Context:
+    """What the top-level options give every subcommand."""
+
+    def __init__(self, lang: str | None, workspace: Path | None):
+        self.lang_option = lang
+        self.workspace_path = workspace
+
+    def workspace(self) -> ws.Workspace:
+        return ws.open_workspace(self.workspace_path, self.lang_option)
+
+    def lang(self, workspace: ws.Workspace | None = None) -> str:
+        return self.lang_option or (workspace.config.lang if workspace else "fr")
+
+    def say(self, key: str, workspace: ws.Workspace | None = None, **params) -> None:
+        click.echo(translate(MESSAGES, key, self.lang(workspace), **params))
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+@click.command("init", help="Crée un espace de travail avec l'association d'exemple.")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--nom", default=None, help="Nom de l'association.")
+@pass_context
+def init_command(ctx: Context, directory: Path, nom: str | None) -> None:
+    workspace = ws.init_workspace(directory, nom)
+    ctx.say("init_done", workspace, path=workspace.root)
+
+
+@click.command("check", help="Vérifie le catalogue et liste tous les problèmes.")
+@pass_context
+def check_command(ctx: Context) -> None:
+    workspace = ctx.workspace()
+    catalog = load_catalog(workspace, ctx)
+    ctx.say("catalog_ok", workspace, sites=len(catalog.sites), suppliers=len(catalog.suppliers),
+            products=len(catalog.products), members=len(catalog.members))
+
+
+def load_catalog(workspace: ws.Workspace, ctx: Context):
+    from catalog import load_catalog as load
+
+    return load(workspace.config.catalog_path, ctx.lang(workspace))
+
+
+@click.group("month", help="Gestion des mois de commande.")
+def month_group() -> None:
+    pass
+
+
+@month_group.command("open", help="Ouvre un mois (AAAA-MM) : fige les prix et calcule les dates.")
+@click.argument("month")
+@pass_context
+def month_open_command(ctx: Context, month: str) -> None:
+    workspace = ctx.workspace()
+    data = months.open_month(workspace.engine(), workspace.config, load_catalog(workspace, ctx), month)
+    report_month(ctx, workspace, data)
+
+
+def report_month(ctx: Context, workspace: ws.Workspace, data) -> None:
+    lang = ctx.lang(workspace)
+    ctx.say("month_opened", workspace, month=data.month, forms=dates.long_date(data.forms_date, lang),
+            deadline=dates.long_date(data.deadline, lang), order=dates.long_date(data.supplier_order_date, lang))
+    for site in data.sites:
+        d = data.deliveries[site.code]
+        ctx.say("delivery", workspace, site=site.name, slot=dates.long_slot(d.date, d.opens, d.closes, lang))
+
+
+@click.command("print", help="Imprime le mois : « bundles » (tout, par site), « forms » (bons seuls) ou « posters ».")
+@click.argument("what", type=click.Choice(["bundles", "forms", "posters"]), default="bundles")
+@click.argument("month", required=False)
+@click.option("--jobs", type=click.IntRange(1, 32), default=2, show_default=True, help="Processus en parallèle.")
+@pass_context
+def print_command(ctx: Context, what: str, month: str | None, jobs: int) -> None:
+    workspace = ctx.workspace()
+    data = months.load_month(workspace.engine(), workspace.config, month)
+    if what == "posters":
+        from forms import bundles
+
+        bundles.print_posters(data, workspace.month_dir(data.month), options(workspace, jobs))
+        ctx.say("posters_done", workspace, path=workspace.month_dir(data.month) / "public")
+        return
+    result = print_forms(ctx, workspace, data, jobs, what)
+    for line in summary(result):
+        click.echo(line)
+
+
+def options(workspace: ws.Workspace, jobs: int, what: str = "bundles") -> dict:
+    return {"jobs": jobs, "template_dir": workspace.templates_dir, "site_url": workspace.config.public_site_url,
+            "what": what}
+
+
+def print_forms(ctx: Context, workspace: ws.Workspace, data, jobs: int, what: str = "bundles"):
+    from forms import bundles
+
+    label = translate(MESSAGES, "stamping", ctx.lang(workspace))
+    with click.progressbar(length=len(data.forms), label=label, file=click.get_text_stream("stderr")) as bar:
+        result = bundles.print_month(data, workspace.month_dir(data.month), options(workspace, jobs, what),
+                                     progress=lambda stage, n: bar.update(n))
+    workspace_record_print(workspace, result)
+    return result
+
+
+def workspace_record_print(workspace: ws.Workspace, result) -> None:
+    from cagettes import db
+
+    with workspace.engine().begin() as conn:
+        conn.execute(db.prints.insert().values(month=result.month, printed_at=dt.datetime.now(dt.timezone.utc),
+                                               pages=result.pages, manifest=str(result.manifest_path)))
+
+
+def summary(result) -> list[str]:
+    from forms import bundles
+
+    lines = bundles.summary_lines(result)
+    (result.out_dir / "private" / "resume-impression.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return lines
+
+
+@click.command("site", help="Écrit le site public du mois (sans aucune donnée personnelle).")
+@click.argument("month", required=False)
+@pass_context
+def site_command(ctx: Context, month: str | None) -> None:
+    workspace = ctx.workspace()
+    data = months.load_month(workspace.engine(), workspace.config, month)
+    written = build_site(workspace, data)
+    ctx.say("site_done", workspace, path=workspace.month_dir(data.month) / "site", count=len(written))
+
+
+def build_site(workspace: ws.Workspace, data) -> list[Path]:
+    from forms import bundles, site
+    from forms.templating import make_env
+
+    out = workspace.month_dir(data.month)
+    downloads = bundles.print_posters(data, out, options(workspace, 1))
+    return site.build_site(data, out / "site", make_env(workspace.templates_dir), downloads)
+
+
+@click.command("demo", help="Déroule le mois sur l'association d'exemple, dans DOSSIER (output/demo par défaut).")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path("output/demo"))
+@click.option("--mois", "month", default=None, help="Mois à ouvrir (par défaut : le mois prochain).")
+@click.option("--jobs", type=click.IntRange(1, 32), default=2, show_default=True)
+@pass_context
+def demo_command(ctx: Context, directory: Path, month: str | None, jobs: int) -> None:
+    workspace = ws.open_workspace(directory, ctx.lang_option) if (directory / "cagettes.toml").exists() \
+        else ws.init_workspace(directory)
+    catalog = load_catalog(workspace, ctx)
+    ctx.say("catalog_ok", workspace, sites=len(catalog.sites), suppliers=len(catalog.suppliers),
+            products=len(catalog.products), members=len(catalog.members))
+    data = demo_month(ctx, workspace, catalog, month or next_month(dt.date.today()))
+    result = print_forms(ctx, workspace, data, jobs)
+    for line in summary(result):
+        click.echo(line)
+    written = build_site(workspace, data)
+    out = workspace.month_dir(data.month)
+    ctx.say("site_done", workspace, path=out / "site", count=len(written))
+    ctx.say("demo_where", workspace, bundles=out / "private" / "bundles", posters=out / "public",
+            site=out / "site" / "index.html", manifest=result.manifest_path)
+
+
+def demo_month(ctx: Context, workspace: ws.Workspace, catalog, month: str):
+    try:
+        data = months.open_month(workspace.engine(), workspace.config, catalog, month)
+    except months.MonthError:
+        ctx.say("demo_reuse", workspace, month=month, path=workspace.root)
+        return months.load_month(workspace.engine(), workspace.config, month)
+    report_month(ctx, workspace, data)
+    return data
+
+
+def next_month(today: dt.date) -> str:
+    return f"{today.year + today.month // 12:04d}-{today.month % 12 + 1:02d}"
+
+
+COMMANDS = (init_command, check_command, month_group, print_command, site_command, demo_command)
