@@ -84,6 +84,7 @@ def poster_context(month: MonthData, site_code: str, size: str, env: jinja2.Envi
         "kicker": kicker,
         "month_label": month_label,
         "site": month.site(site_code),
+        "address": keep_units(month.site(site_code).address),
         "deadline_text": unbreakable_date(dates.long_date(month.deadline, LANG)),
         "pickup_date": unbreakable_date(dates.long_date(delivery.date, LANG)),
         "pickup_hours": dates.hours(delivery.opens, delivery.closes, LANG).replace(" ", "\u00a0"),
@@ -107,12 +108,17 @@ def poster_products(month: MonthData) -> list[dict]:
     return [
         {
             "name": product.label(LANG),
-            "unit": product.unit_label(LANG),
+            "unit": keep_units(product.unit_label(LANG)),
             "price": product.price,
             "picto_url": pictos.picto_url(product.picto),
         }
         for product in month.products
     ]
+
+
+def keep_units(text: str) -> str:
+    """"le sachet de 500 g": a number stays on the line of its unit ("500" / "g" reads badly)."""
+    return re.sub(r"(\d) (?=[^\W\d])", "\\1\u00a0", text)
 
 
 def qr_svg(url: str) -> Markup:

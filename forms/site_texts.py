@@ -15,7 +15,7 @@ SITE_TEXTS: dict[str, dict[str, object]] = {
         "poster_deadline": "Dernier jour pour rendre votre bon\u00a0:",
         "poster_pickup": "Venez chercher vos produits\u00a0:",
         "poster_products": "Les produits du mois",
-        "poster_scan": "Scannez avec un téléphone\u00a0:",
+        "poster_scan": "Sur internet\u00a0:",
         "poster_question": "Une question\u00a0?",
         # Site: furniture
         "skip_link": "Aller au contenu",
@@ -73,7 +73,7 @@ SITE_TEXTS: dict[str, dict[str, object]] = {
         "poster_deadline": "Last day to hand in your form:",
         "poster_pickup": "Come and collect your products:",
         "poster_products": "This month's products",
-        "poster_scan": "Scan with a phone:",
+        "poster_scan": "On the web:",
         "poster_question": "Any question?",
         "skip_link": "Skip to content",
         "nav_label": "Main menu",

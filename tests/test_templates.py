@@ -1,0 +1,26 @@
+"""The workspace's templates folder comes first; the manifest follows whatever is drawn."""
+from __future__ import annotations
+
+from cagettes import months
+from catalog import load_catalog
+from forms.templating import PACKAGE_TEMPLATES, make_env
+from forms.variants import Variant, render_variant
+
+
+def test_user_stylesheet_overrides_the_default_and_geometry_follows(workspace):
+    catalog = load_catalog(workspace.config.catalog_path)
+    data = months.open_month(workspace.engine(), workspace.config, catalog, "2026-12")
+    default = render_variant(data, Variant(), make_env(workspace.templates_dir))
+    css = (PACKAGE_TEMPLATES / "form.css").read_text(encoding="utf-8")
+    (workspace.templates_dir / "form.css").write_text(css + "\n.box { width: 11mm; height: 11mm; }\n", encoding="utf-8")
+    custom = render_variant(data, Variant(), make_env(workspace.templates_dir))
+    quantity = [b for b in custom.pages[0].boxes if b.kind == "quantity"]
+    assert quantity and all(abs(b.rect.w - 11) < 0.05 and abs(b.rect.h - 11) < 0.05 for b in quantity)
+    assert all(abs(b.rect.w - 8) < 0.05 for b in default.pages[0].boxes if b.kind == "quantity")
+
+
+def test_user_template_text_is_escaped(workspace):
+    env = make_env(workspace.templates_dir)
+    (workspace.templates_dir / "hello.html").write_text("<p>{{ name }}</p>", encoding="utf-8")
+    assert make_env(workspace.templates_dir).get_template("hello.html").render(name="<b>x</b>") == "<p>&lt;b&gt;x&lt;/b&gt;</p>"
+    assert env.loader.searchpath[0] == str(workspace.templates_dir)
