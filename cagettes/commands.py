@@ -164,7 +164,7 @@ def build_site(workspace: ws.Workspace, data) -> list[Path]:
     from forms.templating import make_env
 
     out = workspace.month_dir(data.month)
-    downloads = bundles.print_posters(data, out, options(workspace, 1))
+    downloads = bundles.existing_downloads(data, out) or bundles.print_posters(data, out, options(workspace, 1))
     return site.build_site(data, out / "site", make_env(workspace.templates_dir), downloads)
 
 

@@ -97,13 +97,8 @@ def month_data(row, form_rows, config: Config) -> MonthData:
         forms=tuple(FormSlot(f["number"], f["site"], members.get(f["member"])) for f in form_rows),
         secret=config.secret, site_url=config.public_site_url,
         member_digits=max([len(n) for n in members] + [4]),
+        suppliers=tuple(decode(Supplier, s) for s in snap["suppliers"]),
     )
-
-
-def suppliers_of(engine: sa.Engine, month: str) -> tuple[Supplier, ...]:
-    with engine.connect() as conn:
-        snap = conn.execute(sa.select(db.months.c.snapshot).where(db.months.c.month == month)).scalar_one()
-    return tuple(decode(Supplier, s) for s in snap["suppliers"])
 
 
 def encode(record) -> dict:

@@ -7,6 +7,8 @@ Options (the same dict serves the API and ``cagettes print``):
 ``chunk_forms``    50       forms stamped per batch: bounds memory whatever the month's size
 ``template_dir``   None     the workspace's templates folder, searched before the defaults
 ``site_url``       ""       public site base URL, for the posters' QR codes
+``what``           bundles  "bundles": cover + forms + walk-ins + poster per site;
+                            "forms": the forms alone, one PDF per site in private/forms/
 =================  =======  ==============================================================
 """
 from __future__ import annotations
@@ -25,7 +27,7 @@ from forms.stamp import Assembler, StampedPage, plan_pages, render_overlays
 from forms.templating import make_env, template_file
 from forms.variants import RenderedVariant, Variant, font_urls, render_variant
 
-DEFAULT_OPTIONS = {"jobs": 2, "chunk_forms": 50, "template_dir": None, "site_url": ""}
+DEFAULT_OPTIONS = {"jobs": 2, "chunk_forms": 50, "template_dir": None, "site_url": "", "what": "bundles"}
 Progress = Callable[[str, int], None]  # (stage, forms done since the last call)
 
 
@@ -148,6 +150,25 @@ def with_duplex_blanks(pages: list[StampedPage]) -> list[StampedPage | None]:
     return out
 
 
+def print_posters(month: MonthData, out_dir: Path, options: dict | None = None) -> dict[str, Path]:
+    """Posters of every site and the blank form: the public downloads of the month."""
+    opts = {**DEFAULT_OPTIONS, **(options or {})}
+    downloads = {}
+    for site in month.sites:
+        downloads.update(write_posters(month, site.code, out_dir, opts))
+    blank = render_variant(month, Variant(walkin=True), make_env(opts["template_dir"]))
+    downloads["blank-form"] = write_blank_form({blank.variant.key: blank}, out_dir)
+    return downloads
+
+
+def existing_downloads(month: MonthData, out_dir: Path) -> dict[str, Path] | None:
+    """The public downloads already printed for this month, or None if any is missing."""
+    found = {f"poster-{s.code}-{size}": out_dir / "public" / posters.poster_filename(s.code, size)
+             for s in month.sites for size in ("A4", "A3")}
+    found["blank-form"] = out_dir / "public" / "bon-vierge.pdf"
+    return found if all(p.is_file() for p in found.values()) else None
+
+
 def write_blank_form(variants: dict[str, RenderedVariant], out_dir: Path) -> Path:
     """The walk-in layout without identity or codes: for the public site, to read at home."""
     path = out_dir / "public" / "bon-vierge.pdf"
@@ -170,25 +191,31 @@ def write_posters(month: MonthData, site: str, out_dir: Path, opts: dict) -> dic
 
 def site_page_url(base: str, month: str, site: str) -> str:
     """Where the static site publishes a site's page: base URL + month folder + page."""
-    return f"{base.rstrip('/')}/{month}/sites/{site}.html" if base else f"sites/{site}.html"
+    from forms.site import site_page_path
+
+    path = site_page_path(site)
+    return f"{base.rstrip('/')}/{month}/{path}" if base else path
 
 
 def write_bundle(month: MonthData, site: str, chunks: list[Chunk], variants: dict[str, RenderedVariant],
                  result: PrintResult, opts: dict, printed: list[manifest.PrintedPage]) -> SiteBundle:
     forms = ordered_forms(month, site)
     stamped = sum(len(c.pages) for c in chunks)
-    bundle = SiteBundle(site, private_dir(result.out_dir) / "bundles" / f"{site}.pdf",
+    full = opts["what"] == "bundles"
+    bundle = SiteBundle(site, private_dir(result.out_dir) / ("bundles" if full else "forms") / f"{site}.pdf",
                         sum(1 for f in forms if f.member), sum(1 for f in forms if not f.member),
-                        pages=2 + stamped + 1)
+                        pages=stamped + (3 if full else 0))
     assembler = Assembler({})
-    assembler.add_pdf(render_cover(month, site, bundle, opts))
-    assembler.add_blank()
+    if full:
+        assembler.add_pdf(render_cover(month, site, bundle, opts))
+        assembler.add_blank()
     relative = bundle.path.relative_to(result.out_dir).as_posix()
     for chunk in chunks:
         start = assembler.page_count()
         printed.extend(manifest.PrintedPage(p, relative, start + i) for i, p in enumerate(chunk.pages) if p)
         assembler.add_pdf(chunk.pdf)
-    assembler.add_pdf(result.posters[f"poster-{site}-A4"].read_bytes())
+    if full:
+        assembler.add_pdf(result.posters[f"poster-{site}-A4"].read_bytes())
     bundle.path.parent.mkdir(parents=True, exist_ok=True)
     assembler.save(bundle.path)
     return bundle

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from cagettes.calendar import Delivery
-from catalog.model import Member, Product, Site
+from catalog.model import Member, Product, Site, Supplier
 
 __all__ = ["Association", "Delivery", "FormSlot", "MonthData"]
 
@@ -57,6 +57,7 @@ class MonthData:
     member_digits: int = 4
     last_month: Mapping[str, frozenset[str]] = field(default_factory=dict)  # member -> refs
     credits: Mapping[str, Decimal] = field(default_factory=dict)  # member -> euros
+    suppliers: tuple[Supplier, ...] = ()
 
     @property
     def year_month(self) -> tuple[int, int]:

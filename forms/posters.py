@@ -33,9 +33,13 @@ _VOWELS = "aeiouyàâéèêëîïôöûüœ"
 
 
 def slug(code: str) -> str:
-    """A site code made safe for a file name and a URL: "Fives-Lauriers" → "fives-lauriers"."""
+    """A site code made safe for a file name and a URL: "FIVES" stays, "Épi Campus" → "Epi-Campus".
+
+    Case is kept so that a plain code is its own slug: a URL built from the code elsewhere still
+    finds the page. Catalog codes are unique ignoring case, so no two slugs clash on disk.
+    """
     ascii_text = unicodedata.normalize("NFKD", code).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9_-]+", "-", ascii_text.lower()).strip("-") or "site"
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", ascii_text).strip("-") or "site"
 
 
 def poster_filename(site_code: str, size: str) -> str:
@@ -117,13 +121,17 @@ def poster_products(month: MonthData) -> list[dict]:
 
 
 def keep_units(text: str) -> str:
-    """"le sachet de 500 g": a number stays on the line of its unit ("500" / "g" reads badly)."""
-    return re.sub(r"(\d) (?=[^\W\d])", "\\1\u00a0", text)
+    """"le sachet de 500 g": a number stays on the line of the words around it ("500" / "g" reads badly)."""
+    text = re.sub(r"(?<=\w) (?=\d)", "\u00a0", text)
+    return re.sub(r"(?<=\d) (?=[^\W\d])", "\u00a0", text)
 
 
 def qr_svg(url: str) -> Markup:
-    """Inline SVG (no size: the stylesheet sets it); empty when the site is not published yet."""
-    if not url:
+    """Inline SVG (no size: the stylesheet sets it); empty when the site is not published yet.
+
+    Only a full web address is worth a QR code: a phone cannot open a relative path.
+    """
+    if not url.startswith(("https://", "http://")):
         return Markup("")
     # Error level M survives a smudge or a pin hole; a two-module margin is enough on white paper.
     code = segno.make(url, error="m", micro=False)

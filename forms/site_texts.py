@@ -4,6 +4,9 @@ A table apart from ``forms.texts`` (the order form's words), in the same shape: 
 per language, so a translation is one table and an overridden template keeps the same words.
 Posters and the site are printed and published in French for now; English is kept complete
 so that a site in English is a matter of passing the language.
+
+French texts put a no-break space (\\u00a0) before ":" and "?", so that neither ever starts a
+line on a poster or a narrow phone screen.
 """
 from __future__ import annotations
 
@@ -39,6 +42,7 @@ SITE_TEXTS: dict[str, dict[str, object]] = {
         "col_address": "Adresse",
         "col_pickup": "Jour et heures de retrait",
         "see_site": "Voir la page du lieu",
+        "no_pickup": "Pas de retrait ce mois-ci.",
         "catalog_link": "Voir tous les produits du mois, avec leurs fournisseurs",
         # Site: a site's page
         "pickup_title": "Retrait des produits",
@@ -52,7 +56,7 @@ SITE_TEXTS: dict[str, dict[str, object]] = {
         "col_price": "Prix",
         "downloads_title": "À télécharger et imprimer",
         "download_poster": "Affiche {size} de ce lieu",
-        "download_blank_form": "Bon de commande vierge",
+        "download_blank_form": "Modèle du bon de commande, pour le découvrir (le bon à rendre se prend au point de retrait : il porte votre nom et un code)",
         "download_kind": "PDF, {size}",
         "back_home": "Retour à l'accueil",
         # Site: catalog page
@@ -65,7 +69,7 @@ SITE_TEXTS: dict[str, dict[str, object]] = {
         "col_status": "Statut",
         "tags": {"proteine": "protéines", "local": "local", "frais": "frais", "bio": "bio"},
         "statuses": {"essai": "à l'essai", "regulier": "régulier", "retire": "retiré"},
-        "units": {"B": "o", "kB": "ko", "MB": "Mo"},
+        "units": {"kB": "ko", "MB": "Mo"},
     },
     "en": {
         "orders_of": "Orders for",
@@ -95,6 +99,7 @@ SITE_TEXTS: dict[str, dict[str, object]] = {
         "col_address": "Address",
         "col_pickup": "Pickup day and hours",
         "see_site": "See the place's page",
+        "no_pickup": "No pickup this month.",
         "catalog_link": "See all of this month's products, with their suppliers",
         "pickup_title": "Collecting your products",
         "pickup_day": "Day",
@@ -107,7 +112,7 @@ SITE_TEXTS: dict[str, dict[str, object]] = {
         "col_price": "Price",
         "downloads_title": "To download and print",
         "download_poster": "Poster for this place, {size}",
-        "download_blank_form": "Blank order form",
+        "download_blank_form": "Sample order form, to look at (the form to hand in is given at the pickup site: it carries your name and a code)",
         "download_kind": "PDF, {size}",
         "back_home": "Back to the home page",
         "catalog_title": "All of this month's products",
@@ -119,7 +124,7 @@ SITE_TEXTS: dict[str, dict[str, object]] = {
         "col_status": "Status",
         "tags": {"proteine": "protein", "local": "local", "frais": "fresh", "bio": "organic"},
         "statuses": {"essai": "on trial", "regulier": "regular", "retire": "withdrawn"},
-        "units": {"B": "B", "kB": "kB", "MB": "MB"},
+        "units": {"kB": "kB", "MB": "MB"},
     },
 }
 

@@ -11,7 +11,7 @@ TEXTS: dict[str, dict[str, object]] = {
     "fr": {
         "form_title": "Bon de commande",
         "page": "Page",
-        "deadline_before": "À rendre avant le",
+        "deadline_before": "Dernier jour pour rendre votre bon :",
         "how_tick": "Cochez ou faites une croix dans la case de la quantité que vous voulez.",
         "how_cancel": "Pour annuler une case, remplissez-la entièrement, puis cochez la bonne case.",
         "col_product": "Produit",
@@ -40,7 +40,7 @@ TEXTS: dict[str, dict[str, object]] = {
     "en": {
         "form_title": "Order form",
         "page": "Page",
-        "deadline_before": "Hand in before",
+        "deadline_before": "Last day to hand in your form:",
         "how_tick": "Tick or cross the box of the quantity you want.",
         "how_cancel": "To cancel a box, fill it in completely, then tick the right box.",
         "col_product": "Product",

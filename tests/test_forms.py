@@ -177,7 +177,7 @@ def test_english_members_get_english_forms(printed):
     english = [p for p in manifest_of(result)["pages"] if p["lang"] == "en" and p["page"] == 1]
     assert english
     text = page_text(result.out_dir / english[0]["pdf"], english[0]["pdf_page"])
-    assert "Order form" in text and "Hand in before" in text
+    assert "Order form" in text and "Last day to hand in your form" in text
 
 
 def test_members_sorted_by_name_then_walkins(printed):
