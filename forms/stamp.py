@@ -75,6 +75,7 @@ def overlay_context(month: MonthData, page: StampedPage, n: int) -> dict:
     return {
         "n": n,
         "lang": lang,
+        "large": page.variant.large,
         "who": who,
         "lines": lines,
         "code": page.code,
