@@ -79,7 +79,10 @@ def report(args, result, elapsed: float) -> None:
     print(f"forms printed: {sum(b.member_forms + b.walkin_forms for b in result.bundles)}")
     print(f"pages: {result.pages} (covers, forms, duplex blanks, posters)")
     print(f"wall time: {elapsed:.1f} s")
-    print(f"pages/s: {result.pages / elapsed:.1f}")
+    blanks = sum(b.blank_pages for b in result.bundles)
+    print(f"pages/s: {result.pages / elapsed:.1f} (all pages); {(result.pages - blanks) / elapsed:.1f} "
+          f"(without the {blanks} blank duplex versos)")
+    print("stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in result.timings.items()))
     print(f"peak memory: main process {own:.0f} MB, largest worker {workers:.0f} MB")
     sizes = sum(b.path.stat().st_size for b in result.bundles) / 1e6
     print(f"bundle PDFs: {sizes:.1f} MB in all")

@@ -16,7 +16,8 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from forms.templating import make_env, template_file
 from forms.variants import RenderedVariant, Variant, font_urls, render_variant
 
 DEFAULT_OPTIONS = {"jobs": 2, "chunk_forms": 50, "template_dir": None, "site_url": "", "what": "bundles"}
+POSTER_SIZES = ("A4", "A3")
 Progress = Callable[[str, int], None]  # (stage, forms done since the last call)
 
 
@@ -38,6 +40,7 @@ class SiteBundle:
     member_forms: int
     walkin_forms: int
     pages: int
+    blank_pages: int = 0  # duplex versos left blank on purpose
 
     @property
     def sheets(self) -> int:
@@ -53,6 +56,7 @@ class PrintResult:
     blank_form: Path | None = None
     manifest_path: Path | None = None
     seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, for bench/
 
     @property
     def pages(self) -> int:
@@ -73,18 +77,34 @@ def print_month(month: MonthData, out_dir: Path, options: dict | None = None,
     started = time.perf_counter()
     result = PrintResult(month.month, out_dir)
     private = private_dir(out_dir)
-    with ProcessPoolExecutor(max_workers=max(1, int(opts["jobs"]))) as pool:
-        variants = render_variants(month, opts, pool)
-        result.blank_form = write_blank_form(variants, out_dir)
-        chunks = stamp_all(month, variants, opts, pool, progress)
     printed: list[manifest.PrintedPage] = []
-    for site in month.sites:
-        result.posters.update(write_posters(month, site.code, out_dir, opts))
-        result.bundles.append(write_bundle(month, site.code, chunks[site.code], variants, result, opts, printed))
-    result.manifest_path = private / "manifest.json"
-    manifest.write(manifest.build(month, printed), result.manifest_path)
+    with ProcessPoolExecutor(max_workers=max(1, int(opts["jobs"]))) as pool:
+        with timed(result, "variants"):
+            variants = render_variants(month, opts, pool)
+            result.blank_form = write_blank_form(variants, out_dir)
+        posters_pending = submit_posters(month, out_dir, opts, pool)  # they run between stamping batches
+        with timed(result, "stamping"):
+            chunks = stamp_all(month, variants, opts, pool, progress)
+        with timed(result, "posters and covers"):
+            result.posters = {key: write_file(path, future.result()) for key, (path, future) in posters_pending.items()}
+            plans = [plan_bundle(month, site.code, chunks[site.code], result, opts) for site in month.sites]
+            covers = [pool.submit(render_cover, month, plan.site, plan, opts) if opts["what"] == "bundles" else None
+                      for plan in plans]
+        with timed(result, "assembly"):
+            for plan, cover in zip(plans, covers):
+                result.bundles.append(assemble_bundle(plan, cover and cover.result(), chunks[plan.site], result, printed))
+    with timed(result, "manifest"):
+        result.manifest_path = private / "manifest.json"
+        manifest.write(manifest.build(month, printed), result.manifest_path)
     result.seconds = time.perf_counter() - started
     return result
+
+
+@contextmanager
+def timed(result: "PrintResult", stage: str):
+    started = time.perf_counter()
+    yield
+    result.timings[stage] = result.timings.get(stage, 0.0) + time.perf_counter() - started
 
 
 def private_dir(out_dir: Path) -> Path:
@@ -153,9 +173,9 @@ def with_duplex_blanks(pages: list[StampedPage]) -> list[StampedPage | None]:
 def print_posters(month: MonthData, out_dir: Path, options: dict | None = None) -> dict[str, Path]:
     """Posters of every site and the blank form: the public downloads of the month."""
     opts = {**DEFAULT_OPTIONS, **(options or {})}
-    downloads = {}
-    for site in month.sites:
-        downloads.update(write_posters(month, site.code, out_dir, opts))
+    with ProcessPoolExecutor(max_workers=max(1, int(opts["jobs"]))) as pool:
+        pending = submit_posters(month, out_dir, opts, pool)
+        downloads = {key: write_file(path, future.result()) for key, (path, future) in pending.items()}
     blank = render_variant(month, Variant(walkin=True), make_env(opts["template_dir"]))
     downloads["blank-form"] = write_blank_form({blank.variant.key: blank}, out_dir)
     return downloads
@@ -164,7 +184,7 @@ def print_posters(month: MonthData, out_dir: Path, options: dict | None = None) 
 def existing_downloads(month: MonthData, out_dir: Path) -> dict[str, Path] | None:
     """The public downloads already printed for this month, or None if any is missing."""
     found = {f"poster-{s.code}-{size}": out_dir / "public" / posters.poster_filename(s.code, size)
-             for s in month.sites for size in ("A4", "A3")}
+             for s in month.sites for size in POSTER_SIZES}
     found["blank-form"] = out_dir / "public" / "bon-vierge.pdf"
     return found if all(p.is_file() for p in found.values()) else None
 
@@ -177,16 +197,22 @@ def write_blank_form(variants: dict[str, RenderedVariant], out_dir: Path) -> Pat
     return path
 
 
-def write_posters(month: MonthData, site: str, out_dir: Path, opts: dict) -> dict[str, Path]:
-    env = make_env(opts["template_dir"])
+def submit_posters(month: MonthData, out_dir: Path, opts: dict, pool) -> dict[str, tuple[Path, Future]]:
+    """Each site's A4 and A3 posters, rendered by the pool: key -> (destination, future bytes)."""
+    return {f"poster-{site.code}-{size}": (out_dir / "public" / posters.poster_filename(site.code, size),
+                                           pool.submit(_poster_job, month, site.code, size, opts))
+            for site in month.sites for size in POSTER_SIZES}
+
+
+def _poster_job(month: MonthData, site: str, size: str, opts: dict) -> bytes:
     url = site_page_url(opts["site_url"], month.month, site)
-    written = {}
-    for size in ("A4", "A3"):
-        path = out_dir / "public" / posters.poster_filename(site, size)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(posters.render_poster(month, site, size, env, url))
-        written[f"poster-{site}-{size}"] = path
-    return written
+    return posters.render_poster(month, site, size, make_env(opts["template_dir"]), url)
+
+
+def write_file(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
 
 
 def site_page_url(base: str, month: str, site: str) -> str:
@@ -197,25 +223,29 @@ def site_page_url(base: str, month: str, site: str) -> str:
     return f"{base.rstrip('/')}/{month}/{path}" if base else path
 
 
-def write_bundle(month: MonthData, site: str, chunks: list[Chunk], variants: dict[str, RenderedVariant],
-                 result: PrintResult, opts: dict, printed: list[manifest.PrintedPage]) -> SiteBundle:
+def plan_bundle(month: MonthData, site: str, chunks: list[Chunk], result: PrintResult, opts: dict) -> SiteBundle:
+    """What goes into a site's PDF: a full bundle adds a cover, its blank verso and the poster."""
     forms = ordered_forms(month, site)
-    stamped = sum(len(c.pages) for c in chunks)
     full = opts["what"] == "bundles"
-    bundle = SiteBundle(site, private_dir(result.out_dir) / ("bundles" if full else "forms") / f"{site}.pdf",
-                        sum(1 for f in forms if f.member), sum(1 for f in forms if not f.member),
-                        pages=stamped + (3 if full else 0))
+    return SiteBundle(site, private_dir(result.out_dir) / ("bundles" if full else "forms") / f"{site}.pdf",
+                      sum(1 for f in forms if f.member), sum(1 for f in forms if not f.member),
+                      pages=sum(len(c.pages) for c in chunks) + (3 if full else 0),
+                      blank_pages=sum(p is None for c in chunks for p in c.pages) + (1 if full else 0))
+
+
+def assemble_bundle(bundle: SiteBundle, cover: bytes | None, chunks: list[Chunk], result: PrintResult,
+                    printed: list[manifest.PrintedPage]) -> SiteBundle:
     assembler = Assembler({})
-    if full:
-        assembler.add_pdf(render_cover(month, site, bundle, opts))
+    if cover:
+        assembler.add_pdf(cover)
         assembler.add_blank()
     relative = bundle.path.relative_to(result.out_dir).as_posix()
     for chunk in chunks:
         start = assembler.page_count()
         printed.extend(manifest.PrintedPage(p, relative, start + i) for i, p in enumerate(chunk.pages) if p)
         assembler.add_pdf(chunk.pdf)
-    if full:
-        assembler.add_pdf(result.posters[f"poster-{site}-A4"].read_bytes())
+    if cover:
+        assembler.add_pdf(result.posters[f"poster-{bundle.site}-A4"].read_bytes())
     bundle.path.parent.mkdir(parents=True, exist_ok=True)
     assembler.save(bundle.path)
     return bundle

@@ -93,9 +93,12 @@ def feedback_slots(month: MonthData, page: StampedPage) -> list[dict]:
             if name.startswith("fb-") and int(name[3:]) in wanted]
 
 
-def qr_operators(text: str, rect: layout.Rect, page_height_mm: float) -> bytes:
-    """PDF operators drawing ``text`` as a QR code filling ``rect`` (mm, top-left origin)."""
-    matrix = segno.make(text, error="m", micro=False).matrix
+def qr_matrix(text: str) -> tuple[bytearray, ...]:
+    return segno.make(text, error="m", micro=False).matrix
+
+
+def qr_operators(matrix: tuple[bytearray, ...], rect: layout.Rect, page_height_mm: float) -> bytes:
+    """PDF operators drawing a QR code ``matrix`` filling ``rect`` (mm, top-left origin)."""
     module = rect.w / len(matrix)
     ops = [b"q 0 g"]
     for row_index, row in enumerate(matrix):
@@ -140,7 +143,8 @@ class Assembler:
                 self.add_blank()
                 continue
             form_xobject = self.pdf.copy_foreign(pikepdf.Page(next(overlays)).as_form_xobject())
-            qr = b"\n".join(qr_operators(page.code, page.layout.slots[s], page.layout.height) for s in QR_SLOTS)
+            matrix = qr_matrix(page.code)  # encoded once, drawn in both corners
+            qr = b"\n".join(qr_operators(matrix, page.layout.slots[s], page.layout.height) for s in QR_SLOTS)
             self._add_page(page.layout, {"/T": self._template(page.variant.key, page.index), "/S": form_xobject}, qr)
 
     def add_blank(self, width_mm: float = 210, height_mm: float = 297) -> None:
