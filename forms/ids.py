@@ -45,10 +45,6 @@ class PageId:
         body = f"EC{self.layout_version}-{self.month.replace('-', '')}-{workspace_tag(secret)}-{self.form:05d}-{self.page}"
         return f"{body}-{_sign(secret, body)}"
 
-    def short(self) -> str:
-        """What a volunteer reads aloud or types when a code is damaged."""
-        return f"{self.month} · bon {self.form} · p. {self.page}"
-
 
 def workspace_tag(secret: str) -> str:
     digest = hashlib.sha256(b"cagettes-workspace\0" + secret.encode()).digest()

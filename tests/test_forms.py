@@ -191,3 +191,30 @@ def test_members_sorted_by_name_then_walkins(printed):
         names = [forms[p["form"]].member.sort_key for p in firsts if forms[p["form"]].member]
         assert names == sorted(names)
         assert sum(kinds) == workspace.config.free_forms_per_site
+
+
+def test_like_dislike_boxes_are_stamped_for_last_months_products(printed, tmp_path):
+    """Only the member who bought a product last month gets its pair, and the manifest has it."""
+    import dataclasses
+
+    from forms.bundles import _stamp_job, ordered_forms
+    from forms.templating import make_env
+    from forms.variants import Variant, render_variant
+
+    workspace, data, result = printed
+    forms = ordered_forms(data, data.sites[0].code)[:2]
+    refs = [data.products[1].ref, data.products[-1].ref]  # first page and last page
+    month = dataclasses.replace(data, last_month={forms[0].member.number: frozenset(refs)})
+    variant = render_variant(month, Variant.of(forms[0]), make_env())
+    chunk = _stamp_job(month, forms, {variant.variant.key: variant}, None)
+    stamped = [p for p in chunk.pages if p and p.form == forms[0] and p.stamped_boxes]
+    boxes = [b for p in stamped for b in p.stamped_boxes]
+    assert {(b.product, b.value) for b in boxes} == {(i, v) for i in (1, len(data.products) - 1) for v in ("like", "dislike")}
+    assert not [p for p in chunk.pages if p and p.form == forms[1] and p.stamped_boxes]
+    path = tmp_path / "chunk.pdf"
+    path.write_bytes(chunk.pdf)
+    for page in stamped:
+        image = pdf_page_image(path, chunk.pages.index(page), dpi=150)
+        for box in page.stamped_boxes:
+            pixels, border = box_pixels(image, box.rect.as_list(), 150)
+            assert pixels[1:border + 1].mean() < 110 and pixels[4:-4, 4:-4].min() > 200, box.id
