@@ -204,4 +204,110 @@ def next_month(today: dt.date) -> str:
     return f"{today.year + today.month // 12:04d}-{today.month % 12 + 1:02d}"
 
 
-COMMANDS = (init_command, check_command, month_group, print_command, site_command, demo_command)
+
+SCAN_MESSAGES = {
+    "scan_done": {"fr": "{pages} pages lues : {accepted} acceptées, {review} à vérifier, {rejected} refusées, "
+                        "{duplicate} déjà traitées (comptées une seule fois).",
+                  "en": "{pages} pages read: {accepted} accepted, {review} to review, {rejected} rejected, "
+                        "{duplicate} already processed (counted once)."},
+    "reason_line": {"fr": "  {reason} : {count}", "en": "  {reason}: {count}"},
+    "nothing": {"fr": "Aucun fichier à lire dans {paths}.", "en": "No file to read in {paths}."},
+    "status_site": {"fr": "{site} : {returned}/{issued} bons nominatifs revenus, {walkins} bons libres",
+                    "en": "{site}: {returned}/{issued} member forms back, {walkins} walk-in forms"},
+    "status_missing": {"fr": "    pas encore revenu : {names}", "en": "    not back yet: {names}"},
+    "status_review": {"fr": "Pages à vérifier : {count}", "en": "Pages to review: {count}"},
+    "status_rejected": {"fr": "Pages refusées : {count}", "en": "Rejected pages: {count}"},
+    "status_incomplete": {"fr": "  bon {form} ({who}) : page(s) manquante(s) {pages}",
+                          "en": "  form {form} ({who}): missing page(s) {pages}"},
+    "export_done": {"fr": "{count} lignes de commande écrites dans {path}", "en": "{count} order lines written to {path}"},
+}
+
+
+def scan_job(workspace: ws.Workspace, data) -> "object":
+    from scan.pipeline import Job
+
+    out = workspace.month_dir(data.month)
+    manifest = out / "private" / "manifest.json"
+    if not manifest.is_file():
+        raise months.MonthError(f"Le mois {data.month} n'a pas encore été imprimé (pas de {manifest}) : "
+                                f"lancez d'abord « cagettes print {data.month} ».")
+    return Job(data.month, str(manifest), data.secret, str(out / "private" / "scans"))
+
+
+@click.command("scan", help="Lit des scans (PDF, TIFF, JPEG, PNG ; fichiers ou dossiers). Sans chemin : la boîte scans/.")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--mois", "month", default=None, help="Mois des bons (par défaut : le dernier ouvert).")
+@click.option("--jobs", type=click.IntRange(1, 32), default=2, show_default=True)
+@pass_context
+def scan_command(ctx: Context, paths: tuple[Path, ...], month: str | None, jobs: int) -> None:
+    from scan import inputs, pipeline
+
+    workspace = ctx.workspace()
+    data = months.load_month(workspace.engine(), workspace.config, month)
+    targets = list(paths) or [workspace.inbox]
+    files = list(inputs.expand(targets))
+    if not files:
+        click.echo(translate(SCAN_MESSAGES, "nothing", ctx.lang(workspace), paths=", ".join(map(str, targets))))
+        return
+    total = sum(inputs.count_pages(f) or 1 for f in files)
+    with click.progressbar(length=total, label="Scans", file=click.get_text_stream("stderr")) as bar:
+        summary = pipeline.scan(workspace.engine(), scan_job(workspace, data), files, jobs, progress=bar.update)
+    if not paths:
+        inputs.archive(files, workspace.inbox)
+    report_scan(ctx, workspace, summary)
+
+
+def report_scan(ctx: Context, workspace: ws.Workspace, summary) -> None:
+    lang = ctx.lang(workspace)
+    c = summary.counts
+    click.echo(translate(SCAN_MESSAGES, "scan_done", lang, pages=summary.pages, accepted=c["accepted"],
+                         review=c["needs_review"], rejected=c["rejected"], duplicate=c["duplicate"]))
+    for reason, count in summary.reasons.most_common():
+        click.echo(translate(SCAN_MESSAGES, "reason_line", lang, reason=reason, count=count))
+
+
+@click.command("status", help="Où en est le mois : bons revenus, pages à vérifier, pages refusées.")
+@click.option("--mois", "month", default=None)
+@pass_context
+def status_command(ctx: Context, month: str | None) -> None:
+    import json
+
+    from scan.orders import month_status
+
+    workspace = ctx.workspace()
+    lang = ctx.lang(workspace)
+    data = months.load_month(workspace.engine(), workspace.config, month)
+    manifest = json.loads((workspace.month_dir(data.month) / "private" / "manifest.json").read_text(encoding="utf-8"))
+    status = month_status(workspace.engine(), data, {p["form"]: p["pages"] for p in manifest["pages"]})
+    say = lambda key, **kw: click.echo(translate(SCAN_MESSAGES, key, lang, **kw))  # noqa: E731
+    for site in status.sites:
+        say("status_site", site=site.site, returned=site.returned, issued=site.issued, walkins=site.walkins_returned)
+        if site.not_returned:
+            say("status_missing", names=", ".join(site.not_returned))
+    for form, who, missing in status.incomplete:
+        say("status_incomplete", form=form, who=who, pages=", ".join(map(str, missing)))
+    say("status_review", count=len(status.review))
+    say("status_rejected", count=len(status.rejected))
+
+
+@click.group("export", help="Exports du mois.")
+def export_group() -> None:
+    pass
+
+
+@export_group.command("orders", help="Écrit les lignes de commande (CSV) : membre, produit, quantité, statut.")
+@click.option("--mois", "month", default=None)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@pass_context
+def export_orders_command(ctx: Context, month: str | None, output: Path | None) -> None:
+    from scan.orders import export_orders
+
+    workspace = ctx.workspace()
+    data = months.load_month(workspace.engine(), workspace.config, month)
+    path = output or workspace.month_dir(data.month) / "private" / "commandes.csv"
+    count = export_orders(workspace.engine(), data, path)
+    click.echo(translate(SCAN_MESSAGES, "export_done", ctx.lang(workspace), count=count, path=path))
+
+
+COMMANDS = (init_command, check_command, month_group, print_command, site_command, demo_command,
+            scan_command, status_command, export_group)

@@ -38,6 +38,51 @@ prints = sa.Table(
 )
 
 
+scanned_pages = sa.Table(
+    "scanned_pages", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("month", sa.String(7), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False, unique=True),  # same image twice: counted once
+    sa.Column("source", sa.String(1000), nullable=False),
+    sa.Column("source_index", sa.Integer, nullable=True),
+    sa.Column("scanned_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("outcome", sa.String(20), nullable=False),  # accepted | needs_review | rejected
+    sa.Column("reason", sa.String(200), nullable=False, default=""),
+    sa.Column("detail", sa.Text, nullable=False, default=""),
+    sa.Column("page_id", sa.String(60), nullable=True),
+    sa.Column("form", sa.Integer, nullable=True),
+    sa.Column("page", sa.Integer, nullable=True),
+    sa.Column("conflict_of", sa.Integer, nullable=True),  # an earlier scan of the same printed page
+    sa.Column("fit_error_mm", sa.Float, nullable=True),
+    sa.Column("review_reasons", sa.JSON, nullable=False, default=list),
+    sa.Column("overlay", sa.String(1000), nullable=True),
+    sa.Column("comment", sa.String(1000), nullable=True),
+    sa.Column("kept_image", sa.String(1000), nullable=True),  # rejected pages: the image set aside
+)
+
+box_readings = sa.Table(
+    "box_readings", metadata,
+    sa.Column("scanned_page", sa.Integer, sa.ForeignKey("scanned_pages.id"), primary_key=True),
+    sa.Column("box", sa.String(40), primary_key=True),
+    sa.Column("state", sa.String(12), nullable=False),
+    sa.Column("confidence", sa.Float, nullable=False),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("reason", sa.String(20), nullable=False, default=""),
+)
+
+page_lines = sa.Table(
+    "page_lines", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("scanned_page", sa.Integer, sa.ForeignKey("scanned_pages.id"), nullable=False, index=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("product", sa.String(40), nullable=True),
+    sa.Column("value", sa.String(40), nullable=True),
+    sa.Column("status", sa.String(12), nullable=False),  # confirmed | doubtful
+    sa.Column("reason", sa.String(40), nullable=False, default=""),
+    sa.Column("boxes", sa.JSON, nullable=False, default=list),
+)
+
+
 def connect(url: str) -> sa.Engine:
     engine = sa.create_engine(url, future=True)
     metadata.create_all(engine)

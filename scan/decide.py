@@ -1,0 +1,124 @@
+"""From ink to meaning: each box's state, then the form's rules, never a silent guess.
+
+Box states: empty, marked, cancelled (filled in completely, as the form instructs to undo a
+tick) and doubtful (in a doubt band). Rules, per product or field:
+
+- one marked box → that value (a cancelled box beside it is a correction, and is ignored);
+- a cancelled box alone → doubtful: some people fill boxes to choose, as on exam sheets;
+- two marked boxes → doubtful: never summed, never the larger one;
+- any doubtful box among them → doubtful.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from scan import thresholds as T
+from scan.measure import BoxReading
+
+EMPTY, MARKED, CANCELLED, DOUBTFUL = "empty", "marked", "cancelled", "doubtful"
+
+
+@dataclass(frozen=True)
+class BoxDecision:
+    id: str
+    state: str
+    confidence: float  # 0 (on a threshold, or doubtful) … 1 (far from any threshold)
+    score: float
+    reason: str = ""  # why doubtful: band | filled_band | beside
+
+
+@dataclass
+class Line:
+    """One thing read from a page: an order line, a payment, a number, an opinion."""
+
+    kind: str  # quantity | tolerance | payment | amount | member_number | feedback
+    value: object
+    status: str  # confirmed | doubtful
+    product: str | None = None
+    reason: str = ""
+    boxes: list[str] = field(default_factory=list)
+
+
+def decide_box(reading: BoxReading) -> BoxDecision:
+    s = reading.score
+    if s >= T.FILLED_MIN:
+        return BoxDecision(reading.id, CANCELLED, _conf(s - T.FILLED_MIN, 1 - T.FILLED_MIN), s)
+    if s >= T.FILLED_DOUBT_MIN:
+        return BoxDecision(reading.id, DOUBTFUL, 0.0, s, "filled_band")
+    if s >= T.MARKED_MIN:
+        return BoxDecision(reading.id, MARKED, _conf(min(s - T.MARKED_MIN, T.FILLED_DOUBT_MIN - s), T.MARKED_MIN), s)
+    if s > T.EMPTY_MAX:
+        return BoxDecision(reading.id, DOUBTFUL, 0.0, s, "band")
+    if reading.ring >= T.RING_DOUBT:
+        return BoxDecision(reading.id, DOUBTFUL, 0.0, s, "beside")
+    return BoxDecision(reading.id, EMPTY, _conf(T.EMPTY_MAX - s, T.EMPTY_MAX), s)
+
+
+def _conf(distance: float, band: float) -> float:
+    return round(max(0.0, min(1.0, distance / band)), 3)
+
+
+def choose_one(candidates: list[tuple[object, BoxDecision]]) -> tuple[object, str, str]:
+    """(value, status, reason) for a group of boxes of which at most one may be marked."""
+    states = defaultdict(list)
+    for value, decision in candidates:
+        states[decision.state].append(value)
+    if states[DOUBTFUL]:
+        return None, "doubtful", "box_doubtful"
+    if len(states[MARKED]) > 1:
+        return None, "doubtful", "several_marked"
+    if states[MARKED]:
+        return states[MARKED][0], "confirmed", "corrected" if states[CANCELLED] else ""
+    if states[CANCELLED]:
+        return None, "doubtful", "filled_alone"
+    return None, "confirmed", "none"
+
+
+def apply_rules(boxes: list[dict], decisions: dict[str, BoxDecision]) -> list[Line]:
+    groups = defaultdict(list)
+    for box in boxes:
+        groups[group_key(box)].append((box.get("value", True), decisions[box["id"]], box))
+    lines = []
+    for (kind, product, column), members in sorted(groups.items(), key=_group_order):
+        value, status, reason = choose_one([(v, d) for v, d, _ in members])
+        if reason != "none" or kind in ("amount_digit", "member_digit"):
+            lines.append(Line(kind, value, status, product, reason, [b["id"] for _, _, b in members]))
+    return merge_digits(lines)
+
+
+def _group_order(item) -> tuple[str, str, int]:
+    kind, product, column = item[0]
+    return kind, product or "", -1 if column is None else column
+
+
+def group_key(box: dict) -> tuple[str, str | None, int | None]:
+    return box["kind"], box.get("product"), box.get("column")
+
+
+def merge_digits(lines: list[Line]) -> list[Line]:
+    """Digit columns become one number; a blank column is only allowed as a leading tens digit."""
+    out = [line for line in lines if line.kind not in ("amount_digit", "member_digit")]
+    for kind, name in (("amount_digit", "amount"), ("member_digit", "member_number")):
+        columns = [line for line in lines if line.kind == kind]
+        if columns:
+            merged = merge_number(columns, name)
+            if merged is not None:
+                out.append(merged)
+    return out
+
+
+def merge_number(columns: list[Line], name: str) -> Line | None:
+    boxes = [b for line in columns for b in line.boxes]
+    if all(line.value is None and line.status == "confirmed" for line in columns):
+        return None  # nothing written: no amount, or no member number
+    if any(line.status == "doubtful" for line in columns):
+        return Line(name, None, "doubtful", None, "box_doubtful", boxes)
+    digits = [line.value for line in columns]
+    if name == "amount" and digits[0] is None:
+        digits[0] = 0  # "8,50 €" needs no tens digit
+    if None in digits:
+        return Line(name, None, "doubtful", None, "digit_missing", boxes)
+    text = "".join(str(d) for d in digits)
+    value = f"{text[:2]}.{text[2:]}" if name == "amount" else text
+    return Line(name, value, "confirmed", None, "", boxes)

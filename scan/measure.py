@@ -1,0 +1,118 @@
+"""Read every box of a registered page: how much ink, measured against this page's own paper.
+
+The page is first resampled onto the manifest's millimetre grid (``WARP_PX_PER_MM``), so every
+box is an axis-aligned crop whatever the scan's skew, scale or resolution.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from scan import thresholds as T
+from scan.register import Registration
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """This page's paper white and ink black, and the two ink thresholds derived from them."""
+
+    white: float
+    black: float
+
+    @property
+    def ink(self) -> float:
+        return self.white - T.INK_LEVEL * (self.white - self.black)
+
+    @property
+    def pencil(self) -> float:
+        return self.white - T.PENCIL_LEVEL * (self.white - self.black)
+
+
+@dataclass(frozen=True)
+class BoxReading:
+    id: str
+    inside: float  # fraction of the inner area darker than the ink threshold
+    pencil: float  # same with the lighter pencil threshold
+    ring: float  # fraction of the ring just outside the outline holding ink
+    score: float = 0.0  # ``inside`` (or pencil) minus this page's empty-box baseline
+
+
+def normalise(gray: np.ndarray, registration: Registration, width_mm: float, height_mm: float) -> np.ndarray:
+    """The page resampled onto its mm grid, with speckle removed."""
+    scale = np.diag([1 / T.WARP_PX_PER_MM, 1 / T.WARP_PX_PER_MM, 1.0])
+    size = (round(width_mm * T.WARP_PX_PER_MM), round(height_mm * T.WARP_PX_PER_MM))
+    flat = cv2.warpPerspective(gray, registration.homography @ scale, size,
+                               flags=cv2.INTER_AREA | cv2.WARP_INVERSE_MAP, borderValue=255)
+    return cv2.medianBlur(flat, T.MEDIAN_KERNEL)
+
+
+def calibrate(page: np.ndarray, marks: dict[str, list[float]]) -> Calibration:
+    """Black from the solid registration marks, white from the paper around them."""
+    blacks, whites = [], []
+    for rect in marks.values():
+        blacks.append(np.median(crop(page, rect, inset=1.5)))
+        whites.append(np.percentile(crop(page, grow(rect, 6.0)), 95))
+    white, black = float(np.median(whites)), float(np.median(blacks))
+    return Calibration(white, min(black, white - 40))  # a faded mark must not make ink invisible
+
+
+def grow(rect: list[float], mm: float) -> list[float]:
+    x, y, w, h = rect
+    return [x - mm, y - mm, w + 2 * mm, h + 2 * mm]
+
+
+def crop(page: np.ndarray, rect: list[float], inset: float = 0.0) -> np.ndarray:
+    k = T.WARP_PX_PER_MM
+    x, y, w, h = rect
+    x0, y0 = max(0, round((x + inset) * k)), max(0, round((y + inset) * k))
+    x1, y1 = round((x + w - inset) * k), round((y + h - inset) * k)
+    return page[y0:max(y0 + 1, y1), x0:max(x0 + 1, x1)]
+
+
+def read_box(page: np.ndarray, box: dict, calibration: Calibration) -> BoxReading:
+    inner = crop(page, box["rect"], inset=T.BOX_INSET_MM)
+    outer = crop(page, grow(box["rect"], T.RING_MM))
+    core = crop(page, box["rect"], inset=-0.2)  # the outline itself, left out of the ring
+    ring_pixels = max(1, outer.size - core.size)
+    ring_ink = max(0, int(np.count_nonzero(outer < calibration.ink)) - int(np.count_nonzero(core < calibration.ink)))
+    return BoxReading(box["id"], _fraction(inner, calibration.ink), _fraction(inner, calibration.pencil),
+                      ring_ink / ring_pixels)
+
+
+def _fraction(pixels: np.ndarray, threshold: float) -> float:
+    return float(np.count_nonzero(pixels < threshold)) / max(1, pixels.size)
+
+
+def read_boxes(page: np.ndarray, boxes: list[dict], calibration: Calibration) -> list[BoxReading]:
+    """All boxes, each scored against the median box of this page (most boxes are empty)."""
+    return with_baseline([read_box(page, box, calibration) for box in boxes])
+
+
+def zone_ink(page: np.ndarray, rect: list[float], calibration: Calibration) -> float:
+    return _fraction(crop(page, rect, inset=1.5), calibration.ink)
+
+
+def read_quad(gray: np.ndarray, box_id: str, corners_px: np.ndarray, calibration: Calibration,
+              inset_mm: float, px_per_mm: float) -> BoxReading:
+    """A box given by its four corners in the raw image (for layouts that are not ours)."""
+    side = np.linalg.norm(corners_px[1] - corners_px[0]) / px_per_mm
+    size = max(4, round(side * T.WARP_PX_PER_MM))
+    target = np.array([[0, 0], [size, 0], [size, size], [0, size]], dtype=np.float32)
+    matrix = cv2.getPerspectiveTransform(corners_px.astype(np.float32), target)
+    patch = cv2.medianBlur(cv2.warpPerspective(gray, matrix, (size, size), flags=cv2.INTER_AREA, borderValue=255),
+                           T.MEDIAN_KERNEL)
+    k = round(inset_mm * T.WARP_PX_PER_MM)
+    inner = patch[k:size - k, k:size - k]
+    return BoxReading(box_id, _fraction(inner, calibration.ink), _fraction(inner, calibration.pencil), 0.0)
+
+
+def with_baseline(readings: list[BoxReading]) -> list[BoxReading]:
+    """Scores against the median box of the page: most boxes of a page are empty."""
+    if not readings:
+        return []
+    base_ink = float(np.median([r.inside for r in readings]))
+    base_pencil = float(np.median([r.pencil for r in readings]))
+    return [BoxReading(r.id, r.inside, r.pencil, r.ring, score=max(r.inside - base_ink, r.pencil - base_pencil))
+            for r in readings]

@@ -1,0 +1,134 @@
+"""What the scans say, per member: order lines, returned forms, missing pages, pages to review.
+
+Only one scan counts for each printed page: the first one that was not rejected. Later scans
+of the same page are conflicts, kept for review, and never add to an order.
+"""
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from cagettes import db
+from forms.context import MonthData
+
+ORDER_COLUMNS = ("formulaire", "site", "membre", "nom", "produit", "ref", "quantite", "plus_un", "statut", "raison")
+
+
+def effective_pages(conn, month: str) -> list[dict]:
+    t = db.scanned_pages.c
+    query = sa.select(db.scanned_pages).where(t.month == month, t.outcome != "rejected", t.conflict_of.is_(None))
+    return [dict(row) for row in conn.execute(query.order_by(t.form, t.page)).mappings()]
+
+
+def lines_of(conn, page_ids: list[int]) -> dict[int, list[dict]]:
+    if not page_ids:
+        return {}
+    rows = conn.execute(sa.select(db.page_lines).where(db.page_lines.c.scanned_page.in_(page_ids))).mappings()
+    grouped = defaultdict(list)
+    for row in rows:
+        grouped[row["scanned_page"]].append(dict(row))
+    return grouped
+
+
+def order_rows(engine: sa.Engine, month: MonthData) -> list[dict]:
+    """One row per product ordered (or in doubt) per returned form, in form order."""
+    forms = {f.number: f for f in month.forms}
+    products = {p.ref: p for p in month.products}
+    with engine.connect() as conn:
+        pages = effective_pages(conn, month.month)
+        lines = lines_of(conn, [p["id"] for p in pages])
+    rows = []
+    for page in pages:
+        page_lines = lines.get(page["id"], [])
+        tolerance = {l["product"]: l for l in page_lines if l["kind"] == "tolerance"}
+        for line in (l for l in page_lines if l["kind"] == "quantity"):
+            rows.append(order_row(forms[page["form"]], page_lines, products[line["product"]], line, tolerance))
+    return rows
+
+
+def order_row(form, page_lines: list[dict], product, line: dict, tolerance: dict) -> dict:
+    member = form.member
+    walkin_number = next((l["value"] for l in page_lines if l["kind"] == "member_number" and l["value"]), "")
+    tol = tolerance.get(product.ref)
+    doubtful = line["status"] == "doubtful" or (tol is not None and tol["status"] == "doubtful")
+    return {
+        "formulaire": form.number, "site": form.site,
+        "membre": member.number if member else walkin_number,
+        "nom": member.display_name if member else "",
+        "produit": product.name, "ref": product.ref,
+        "quantite": line["value"] or "", "plus_un": "oui" if tol and tol["value"] == "True" else "",
+        "statut": "douteux" if doubtful else "confirmé",
+        "raison": line["reason"] if line["status"] == "doubtful" else (tol["reason"] if doubtful else ""),
+    }
+
+
+def export_orders(engine: sa.Engine, month: MonthData, path: Path) -> int:
+    rows = order_rows(engine, month)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:  # BOM: Excel then reads UTF-8
+        writer = csv.DictWriter(handle, fieldnames=ORDER_COLUMNS, delimiter=";")
+        writer.writeheader()
+        writer.writerows(rows)
+    return len(rows)
+
+
+@dataclass
+class SiteStatus:
+    site: str
+    issued: int = 0
+    returned: int = 0
+    walkins_returned: int = 0
+    not_returned: list[str] = field(default_factory=list)  # member display names
+
+
+@dataclass
+class MonthStatus:
+    sites: list[SiteStatus]
+    review: list[dict]  # scanned pages waiting for a volunteer
+    rejected: list[dict]
+    incomplete: list[tuple[int, str, list[int]]]  # (form, who, missing page numbers)
+
+
+def month_status(engine: sa.Engine, month: MonthData, pages_per_form: dict[int, int]) -> MonthStatus:
+    t = db.scanned_pages.c
+    with engine.connect() as conn:
+        effective = effective_pages(conn, month.month)
+        review = [dict(r) for r in conn.execute(sa.select(db.scanned_pages).where(
+            t.month == month.month, t.outcome == "needs_review")).mappings()]
+        rejected = [dict(r) for r in conn.execute(sa.select(db.scanned_pages).where(
+            t.month == month.month, t.outcome == "rejected")).mappings()]
+    seen = defaultdict(set)
+    for page in effective:
+        seen[page["form"]].add(page["page"])
+    return MonthStatus(site_statuses(month, seen), review, rejected, incomplete_forms(month, seen, pages_per_form))
+
+
+def site_statuses(month: MonthData, seen: dict[int, set]) -> list[SiteStatus]:
+    statuses = []
+    for site in month.sites:
+        status = SiteStatus(site.name)
+        status.walkins_returned = sum(1 for f in month.forms_of(site.code) if not f.member and f.number in seen)
+        for form in (f for f in month.forms_of(site.code) if f.member):
+            status.issued += 1
+            if form.number in seen:
+                status.returned += 1
+            else:
+                status.not_returned.append(f"{form.member.display_name} ({form.member.number})")
+        statuses.append(status)
+    return statuses
+
+
+def incomplete_forms(month: MonthData, seen: dict[int, set], pages_per_form: dict[int, int]) -> list:
+    forms = {f.number: f for f in month.forms}
+    out = []
+    for number, pages in sorted(seen.items()):
+        missing = [p for p in range(1, pages_per_form.get(number, 0) + 1) if p not in pages]
+        if missing:
+            form = forms[number]
+            who = f"{form.member.display_name} ({form.member.number})" if form.member else f"bon libre {number}"
+            out.append((number, who, missing))
+    return out

@@ -1,0 +1,193 @@
+"""A batch of scans into the database: every page accepted, set aside for review, or rejected.
+
+Workers (one per core) read and recognise pages and write the pictures (overlay for the
+volunteers, comment crop for the living lab, the page itself when rejected); the main process
+alone writes the database, one transaction per page, so a crash never leaves half a page and a
+re-run skips what is already there (pages are known by the hash of their pixels).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+import sqlalchemy as sa
+
+from cagettes import db
+from scan import inputs
+from scan.recognise import ACCEPTED, REJECTED, REVIEW, PageResult, recognise
+
+PAGES_PER_TASK = 4  # small tasks keep both cores busy on a single multi-page PDF
+OVERLAY_JPEG_QUALITY = 80
+
+
+@dataclass(frozen=True)
+class Job:
+    """What a worker needs: where the month's manifest is, the secret, where pictures go."""
+
+    month: str
+    manifest_path: str
+    secret: str
+    pictures_dir: str
+    draw: bool = True
+
+
+@dataclass
+class PageReport:
+    source: str
+    index: int | None
+    sha256: str
+    outcome: str
+    reason: str = ""
+    detail: str = ""
+    page_id: str | None = None
+    form: int | None = None
+    page: int | None = None
+    fit_error_mm: float | None = None
+    review_reasons: list[str] = field(default_factory=list)
+    boxes: list[tuple] = field(default_factory=list)  # (box, state, confidence, score, reason)
+    lines: list[dict] = field(default_factory=list)
+    overlay: str | None = None
+    comment: str | None = None
+    kept_image: str | None = None
+
+
+@dataclass
+class BatchSummary:
+    counts: Counter = field(default_factory=Counter)  # accepted / needs_review / rejected / duplicate
+    reasons: Counter = field(default_factory=Counter)  # rejected and review reasons
+    reports: list[PageReport] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return sum(self.counts.values())
+
+
+def scan(engine: sa.Engine, job: Job, paths: Iterable[Path], jobs: int = 2,
+         progress: Callable[[int], None] | None = None) -> BatchSummary:
+    summary = BatchSummary()
+    tasks = list(plan_tasks(paths))
+    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for reports in pool.map(run_task, [(job, path, pages) for path, pages in tasks]):
+            for report in reports:
+                record(engine, job.month, report, summary)
+            if progress:
+                progress(len(reports))
+    return summary
+
+
+def plan_tasks(paths: Iterable[Path]) -> Iterable[tuple[str, list[int] | None]]:
+    for path in inputs.expand(paths):
+        count = inputs.count_pages(path)
+        if not count or count <= PAGES_PER_TASK:
+            yield str(path), None
+        else:
+            for start in range(0, count, PAGES_PER_TASK):
+                yield str(path), list(range(start, min(count, start + PAGES_PER_TASK)))
+
+
+def run_task(task: tuple[Job, str, list[int] | None]) -> list[PageReport]:
+    job, path, pages = task
+    return [read_one(job, item) for item in inputs.iter_pages([Path(path)], pages=pages)]
+
+
+@lru_cache(maxsize=2)
+def load_manifest(path: str) -> tuple[dict, dict]:
+    manifest = json.loads(Path(path).read_text(encoding="utf-8"))
+    return manifest, {page["id"]: page for page in manifest["pages"]}
+
+
+def read_one(job: Job, item) -> PageReport:
+    if isinstance(item, inputs.InputProblem):
+        return problem_report(item)
+    manifest, pages = load_manifest(job.manifest_path)
+    try:
+        result = recognise(item.image, manifest, pages, job.secret, draw=job.draw)
+    except Exception as error:  # noqa: BLE001 -- one bad page must never stop the batch
+        result = PageResult(REJECTED, "internal_error", detail=f"{type(error).__name__}: {error}")
+    return page_report(job, item, result)
+
+
+def problem_report(problem) -> PageReport:
+    key = hashlib.sha256(f"{problem.source}|{problem.index}|{problem.reason}".encode()).hexdigest()
+    return PageReport(str(problem.source), problem.index, f"input:{key[:58]}", REJECTED, problem.reason,
+                      problem.message("fr"))
+
+
+def page_report(job: Job, item, result: PageResult) -> PageReport:
+    page = result.page or {}
+    report = PageReport(
+        str(item.source), item.index, item.sha256, result.outcome, result.reason, result.detail,
+        result.page_id or None, page.get("form"), page.get("page"), result.fit_error_mm, result.review_reasons,
+        [(d.id, d.state, d.confidence, round(d.score, 4), d.reason) for d in result.decisions.values()],
+        [asdict(line) for line in result.lines])
+    report.overlay = save_picture(job, "overlays", item.sha256, result.overlay, ".jpg")
+    report.comment = save_picture(job, "comments", item.sha256, result.comment, ".png")
+    if result.outcome == REJECTED:
+        report.kept_image = save_picture(job, "rejected", item.sha256, item.image, ".png")
+    return report
+
+
+def save_picture(job: Job, folder: str, sha: str, image: np.ndarray | None, suffix: str) -> str | None:
+    if image is None:
+        return None
+    path = Path(job.pictures_dir) / folder / f"{sha[:20]}{suffix}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    params = [cv2.IMWRITE_JPEG_QUALITY, OVERLAY_JPEG_QUALITY] if suffix == ".jpg" else []
+    cv2.imwrite(str(path), image, params)
+    return str(path)
+
+
+def record(engine: sa.Engine, month: str, report: PageReport, summary: BatchSummary) -> None:
+    """One transaction per page: all of it is stored, or none of it."""
+    with engine.begin() as conn:
+        if conn.execute(sa.select(db.scanned_pages.c.id).where(db.scanned_pages.c.sha256 == report.sha256)).first():
+            summary.counts["duplicate"] += 1
+            return
+        conflict = earlier_scan(conn, report.page_id) if report.outcome != REJECTED else None
+        if conflict is not None:
+            report.outcome, report.reason = REVIEW, "conflict"
+            report.review_reasons = ["conflict"] + report.review_reasons
+        page_id = insert_page(conn, month, report, conflict)
+        insert_details(conn, page_id, report)
+    summary.counts[report.outcome] += 1
+    if report.reason:
+        summary.reasons[report.reason] += 1
+    summary.reports.append(report)
+
+
+def earlier_scan(conn, page_id: str | None) -> int | None:
+    if not page_id:
+        return None
+    t = db.scanned_pages.c
+    return conn.execute(sa.select(t.id).where(t.page_id == page_id, t.outcome != REJECTED, t.conflict_of.is_(None))
+                        .order_by(t.id).limit(1)).scalar()
+
+
+def insert_page(conn, month: str, report: PageReport, conflict: int | None) -> int:
+    values = {k: getattr(report, k) for k in ("sha256", "outcome", "reason", "detail", "page_id", "form", "page",
+                                               "fit_error_mm", "review_reasons", "overlay", "comment", "kept_image")}
+    result = conn.execute(db.scanned_pages.insert().values(
+        month=month, source=report.source, source_index=report.index, conflict_of=conflict,
+        scanned_at=dt.datetime.now(dt.timezone.utc), **values))
+    return int(result.inserted_primary_key[0])
+
+
+def insert_details(conn, page_id: int, report: PageReport) -> None:
+    if report.boxes:
+        conn.execute(db.box_readings.insert(), [
+            {"scanned_page": page_id, "box": b, "state": s, "confidence": c, "score": sc, "reason": r}
+            for b, s, c, sc, r in report.boxes])
+    if report.lines:
+        conn.execute(db.page_lines.insert(), [
+            {"scanned_page": page_id, "kind": l["kind"], "product": l["product"],
+             "value": None if l["value"] is None else str(l["value"]), "status": l["status"],
+             "reason": l["reason"], "boxes": l["boxes"]} for l in report.lines])

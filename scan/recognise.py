@@ -1,0 +1,94 @@
+"""One scanned page, from pixels to an outcome: accepted, needs review, or rejected.
+
+Pure computation on an image and the month's manifest: no database, no files. The pipeline
+(``scan.pipeline``) stores what this returns.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from forms.manifest import page_boxes
+from scan import thresholds as T
+from scan.decide import CANCELLED, DOUBTFUL, EMPTY, MARKED, BoxDecision, Line, apply_rules, decide_box
+from scan.identify import identify
+from scan.measure import calibrate, crop, normalise, read_boxes, zone_ink
+from scan.register import RegistrationError, register
+
+ACCEPTED, REVIEW, REJECTED = "accepted", "needs_review", "rejected"
+COLOURS = {EMPTY: (170, 170, 170), MARKED: (0, 160, 0), CANCELLED: (160, 0, 160), DOUBTFUL: (0, 0, 230)}  # BGR
+
+
+@dataclass
+class PageResult:
+    outcome: str
+    reason: str = ""  # for a rejected page: why; for review: the first reason
+    page_id: str = ""
+    page: dict | None = None  # the manifest entry
+    fit_error_mm: float | None = None
+    decisions: dict[str, BoxDecision] = field(default_factory=dict)
+    lines: list[Line] = field(default_factory=list)
+    review_reasons: list[str] = field(default_factory=list)
+    comment: np.ndarray | None = None  # crop of the comment zone when inked
+    overlay: np.ndarray | None = None  # BGR picture for volunteers
+    detail: str = ""
+
+
+def recognise(gray: np.ndarray, manifest: dict, pages_by_id: dict[str, dict], secret: str,
+              draw: bool = True) -> PageResult:
+    ident = identify(gray, secret, manifest["month"])
+    if ident.page_id is None:
+        return PageResult(REJECTED, ident.reason, ident.text, detail=ident.detail)
+    page = pages_by_id.get(ident.text)
+    if page is None:
+        return PageResult(REJECTED, "not_in_manifest", ident.text)
+    layout = manifest["layouts"][page["layout"]]
+    try:
+        registration = register(gray, layout, ident.codes)
+    except RegistrationError as error:
+        return PageResult(REJECTED, "registration_failed", ident.text, page, detail=error.detail)
+    return read_page(gray, manifest, page, registration, draw)
+
+
+def read_page(gray, manifest: dict, page: dict, registration, draw: bool) -> PageResult:
+    layout = manifest["layouts"][page["layout"]]
+    flat = normalise(gray, registration, layout["width"], layout["height"])
+    calibration = calibrate(flat, layout["marks"])
+    boxes = page_boxes(manifest, page)
+    decisions = {r.id: decide_box(r) for r in read_boxes(flat, boxes, calibration)}
+    lines = apply_rules(boxes, decisions)
+    reasons = [f"{line.kind}:{line.product or ''}:{line.reason}" for line in lines if line.status == "doubtful"]
+    result = PageResult(REVIEW if reasons else ACCEPTED, reasons[0] if reasons else "", page["id"], page,
+                        registration.error_mm, decisions, lines, reasons)
+    comment = layout["zones"].get("comment")
+    if comment and zone_ink(flat, comment, calibration) >= T.COMMENT_INK_MIN:
+        result.comment = crop(flat, comment).copy()
+    if draw:
+        result.overlay = draw_overlay(flat, boxes, decisions, result)
+    return result
+
+
+def draw_overlay(flat: np.ndarray, boxes: list[dict], decisions: dict[str, BoxDecision], result: PageResult) -> np.ndarray:
+    """Boxes coloured by decision on the normalised page, the identifier and outcome on top."""
+    k = T.WARP_PX_PER_MM
+    picture = cv2.cvtColor(flat, cv2.COLOR_GRAY2BGR)
+    for box in boxes:
+        x, y, w, h = (round(v * k) for v in box["rect"])
+        decision = decisions[box["id"]]
+        thickness = 1 if decision.state == EMPTY else 4
+        cv2.rectangle(picture, (x - 3, y - 3), (x + w + 3, y + h + 3), COLOURS[decision.state], thickness)
+    rects = {box["id"]: box["rect"] for box in boxes}
+    for line in result.lines:
+        if line.status == "doubtful":  # the whole group a volunteer must look at
+            x0 = min(rects[b][0] for b in line.boxes) - 2.5
+            y0 = min(rects[b][1] for b in line.boxes) - 2.5
+            x1 = max(rects[b][0] + rects[b][2] for b in line.boxes) + 2.5
+            y1 = max(rects[b][1] + rects[b][3] for b in line.boxes) + 2.5
+            cv2.rectangle(picture, (round(x0 * k), round(y0 * k)), (round(x1 * k), round(y1 * k)), (0, 0, 230), 3)
+    banner = f"{result.page_id}  {result.outcome}" + (f"  ({len(result.review_reasons)})" if result.review_reasons else "")
+    cv2.rectangle(picture, (0, 0), (picture.shape[1], 48), (255, 255, 255), -1)
+    colour = (0, 130, 0) if result.outcome == ACCEPTED else (0, 0, 200)
+    cv2.putText(picture, banner, (10, 36), cv2.FONT_HERSHEY_SIMPLEX, 1.1, colour, 2, cv2.LINE_AA)
+    return picture

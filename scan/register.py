@@ -1,0 +1,136 @@
+"""Map the manifest's millimetres onto the scanned image, from the page's own marks.
+
+1. The QR codes' corners give a first estimate (zxing-cpp reports them in the symbol's own
+   order, so 0/90/180/270° and mirror-free skew come for free).
+2. Each solid registration mark is searched for in a small window around its predicted
+   place; its four corners come from the minimum-area rectangle of its outline.
+3. A homography from all found corners (an affine map when only three marks are found)
+   gives the final mapping, and its worst residual is the fit error the page is judged on.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import permutations
+
+import cv2
+import numpy as np
+
+from scan import thresholds as T
+from scan.identify import Code
+
+
+class RegistrationError(Exception):
+    def __init__(self, reason: str, detail: str = ""):
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason  # too_few_marks | fit_error
+        self.detail = detail
+
+
+@dataclass
+class Registration:
+    homography: np.ndarray  # 3 × 3, page mm → image px
+    error_mm: float  # worst corner residual
+    marks_found: int
+    px_per_mm: float
+
+
+def rect_corners(rect: list[float]) -> np.ndarray:
+    x, y, w, h = rect
+    return np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], dtype=np.float64)
+
+
+def project(homography: np.ndarray, points_mm: np.ndarray) -> np.ndarray:
+    return cv2.perspectiveTransform(points_mm.reshape(-1, 1, 2), homography).reshape(-1, 2)
+
+
+def register(gray: np.ndarray, layout: dict, codes: list[Code]) -> Registration:
+    found: dict[str, np.ndarray] = {}
+    for guess in initial_guesses(layout["qr"], codes):
+        px_per_mm = scale_of(guess)
+        attempt = {name: corners for name, rect in layout["marks"].items()
+                   if (corners := find_mark(gray, rect, guess, px_per_mm)) is not None}
+        if len(attempt) > len(found):
+            found = attempt
+        if len(found) == len(layout["marks"]):
+            break
+    if len(found) < T.MIN_MARKS:
+        raise RegistrationError("too_few_marks", f"{len(found)}/{len(layout['marks'])}")
+    source = np.vstack([rect_corners(layout["marks"][name]) for name in found])
+    target = np.vstack(list(found.values()))
+    homography = fit(source, target)
+    error = float(np.max(np.linalg.norm(project(homography, source) - target, axis=1))) / scale_of(homography)
+    if error > T.MAX_FIT_ERROR_MM:
+        raise RegistrationError("fit_error", f"{error:.2f} mm")
+    return Registration(homography, error, len(found), scale_of(homography))
+
+
+def initial_guesses(qr_rects: list[list[float]], codes: list[Code]) -> list[np.ndarray]:
+    """Each way of pairing decoded codes with printed code places, most consistent first.
+
+    With both codes read, the wrong pairing cannot fit 8 corners; with one, either place is
+    possible and the marks found around each guess decide.
+    """
+    scored = []
+    for places in permutations(range(len(qr_rects)), min(len(codes), len(qr_rects))):
+        source = np.vstack([rect_corners(qr_rects[p]) for p in places])
+        target = np.vstack([c.corners for c in codes[:len(places)]])
+        homography = fit(source, target)
+        scored.append((float(np.max(np.linalg.norm(project(homography, source) - target, axis=1))), homography))
+    return [h for _, h in sorted(scored, key=lambda s: s[0])]
+
+
+def fit(source: np.ndarray, target: np.ndarray) -> np.ndarray:
+    if len(source) == 4:
+        return cv2.getPerspectiveTransform(source.astype(np.float32), target.astype(np.float32)).astype(np.float64)
+    if len(source) >= 8:
+        homography, _ = cv2.findHomography(source, target, 0)
+        if homography is not None:
+            return homography
+    affine, _ = cv2.estimateAffine2D(source, target, method=cv2.LMEDS)
+    return np.vstack([affine, [0, 0, 1]])
+
+
+def scale_of(homography: np.ndarray) -> float:
+    """Image px per page mm near the page centre."""
+    centre = np.array([[105.0, 148.5], [106.0, 148.5], [105.0, 149.5]])
+    a, b, c = project(homography, centre)
+    return float(np.sqrt(abs(np.cross(b - a, c - a))))
+
+
+def find_mark(gray: np.ndarray, rect: list[float], guess: np.ndarray, px_per_mm: float) -> np.ndarray | None:
+    """The mark's 4 corners (image px, in the mm rectangle's corner order), or None."""
+    predicted = project(guess, rect_corners(rect))
+    centre = predicted.mean(axis=0)
+    half = T.MARK_SEARCH_MM * px_per_mm
+    x0, y0 = (max(0, int(v - half)) for v in centre)
+    x1, y1 = int(min(gray.shape[1], centre[0] + half)), int(min(gray.shape[0], centre[1] + half))
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return None
+    window = gray[y0:y1, x0:x1]
+    _, dark = cv2.threshold(window, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    best = best_square(dark, rect[2] * px_per_mm, centre - (x0, y0))
+    if best is None:
+        return None
+    corners = cv2.boxPoints(best) + (x0, y0)
+    return match_corners(corners, predicted)
+
+
+def best_square(dark: np.ndarray, side_px: float, centre: np.ndarray):
+    contours, _ = cv2.findContours(dark, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    candidates = []
+    for contour in contours:
+        box = cv2.minAreaRect(contour)
+        (cx, cy), (w, h), _ = box
+        if min(w, h) < side_px * (1 - T.MARK_SIZE_TOLERANCE) or max(w, h) > side_px * (1 + T.MARK_SIZE_TOLERANCE):
+            continue
+        if cv2.contourArea(contour) < T.MARK_MIN_FILL * w * h:
+            continue
+        candidates.append((np.hypot(cx - centre[0], cy - centre[1]), box))
+    return min(candidates, key=lambda c: c[0])[1] if candidates else None
+
+
+def match_corners(corners: np.ndarray, predicted: np.ndarray) -> np.ndarray:
+    """Order found corners like the predicted ones (the cyclic shift that fits best)."""
+    order = corners[np.argsort(np.arctan2(*(corners - corners.mean(axis=0)).T[::-1]))]
+    shifts = [np.roll(order, k, axis=0) for k in range(4)] + [np.roll(order[::-1], k, axis=0) for k in range(4)]
+    return min(shifts, key=lambda c: float(np.sum(np.linalg.norm(c - predicted, axis=1))))

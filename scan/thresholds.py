@@ -1,0 +1,40 @@
+"""Every number the scanner decides with, named, with its unit, in one place.
+
+Ink is measured as a *fraction* (0–1) of a box's inner area darker than this page's own ink
+threshold (halfway between this page's paper white and this page's registration-mark black),
+minus the median fraction of this page's boxes (what an empty box looks like here). So a
+grey copier, a yellowed form or a dark scan all start from their own baseline.
+
+Between two thresholds lies a doubt band: a box there goes to a human, never to a guess.
+Tuned on the synthetic corpus (bench/scan_accuracy.py) and checked on the real AMC scans.
+"""
+from __future__ import annotations
+
+# --- Identification --------------------------------------------------------------------
+QR_FAST_DPI = 150  # dpi: first decoding pass on a downscaled page (a 21 mm code = 5 px/module)
+BLANK_PAGE_INK = 0.002  # fraction of dark pixels under which a page without code is "blank"
+
+# --- Registration ----------------------------------------------------------------------
+MARK_SEARCH_MM = 9.0  # mm: half-size of the window searched around a mark's predicted place
+MARK_SIZE_TOLERANCE = 0.25  # relative: a found square may be 25 % smaller or larger
+MARK_MIN_FILL = 0.80  # fraction of its bounding box a solid mark fills (rotated ≤ 10°: ≥ 0.85)
+MIN_MARKS = 3  # marks needed for a fit: 3 give an affine map, 4 a homography
+MAX_FIT_ERROR_MM = 1.0  # mm: worst residual of the marks' corners; above it the page is refused
+WARP_PX_PER_MM = 8  # px/mm of the normalised page every box is read on (≈ 203 dpi)
+
+# --- Measuring a box -------------------------------------------------------------------
+BOX_INSET_MM = 1.1  # mm: skip the printed 0.6 mm outline and its blur, read only the inside
+RING_MM = 1.8  # mm: width of the ring just outside the outline, for marks beside or overflowing
+INK_LEVEL = 0.5  # where the ink threshold sits between paper white (0) and mark black (1)
+PENCIL_LEVEL = 0.25  # a lower threshold, so light pencil still registers as ink
+MEDIAN_KERNEL = 3  # px on the normalised page: removes scanner speckle before counting ink
+
+# --- Deciding a box (ink fraction above the page's empty-box baseline) -----------------
+EMPTY_MAX = 0.035  # at or below: empty
+MARKED_MIN = 0.07  # at or above: marked. Between EMPTY_MAX and MARKED_MIN: doubtful
+FILLED_MIN = 0.80  # at or above: filled in completely = cancelled
+FILLED_DOUBT_MIN = 0.58  # between this and FILLED_MIN: marked or cancelled? doubtful
+RING_DOUBT = 0.12  # ink fraction in the outside ring of an otherwise empty box: doubtful
+
+# --- Comment zone ----------------------------------------------------------------------
+COMMENT_INK_MIN = 0.004  # fraction of the zone's inside: above it, the zone is cropped for the lab
