@@ -245,7 +245,8 @@ def scan_command(ctx: Context, paths: tuple[Path, ...], month: str | None, jobs:
     workspace = ctx.workspace()
     data = months.load_month(workspace.engine(), workspace.config, month)
     targets = list(paths) or [workspace.inbox]
-    files = list(inputs.expand(targets))
+    archived = workspace.inbox / "archive"  # already read: never again
+    files = [f for f in inputs.iter_files(targets) if isinstance(f, Path) and archived not in f.parents]
     if not files:
         click.echo(translate(SCAN_MESSAGES, "nothing", ctx.lang(workspace), paths=", ".join(map(str, targets))))
         return
@@ -253,7 +254,7 @@ def scan_command(ctx: Context, paths: tuple[Path, ...], month: str | None, jobs:
     with click.progressbar(length=total, label="Scans", file=click.get_text_stream("stderr")) as bar:
         summary = pipeline.scan(workspace.engine(), scan_job(workspace, data), files, jobs, progress=bar.update)
     if not paths:
-        inputs.archive(files, workspace.inbox)
+        pipeline.archive(files, workspace.inbox)
     report_scan(ctx, workspace, summary)
 
 

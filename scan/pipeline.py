@@ -74,7 +74,12 @@ class BatchSummary:
 def scan(engine: sa.Engine, job: Job, paths: Iterable[Path], jobs: int = 2,
          progress: Callable[[int], None] | None = None) -> BatchSummary:
     summary = BatchSummary()
-    tasks = list(plan_tasks(paths))
+    tasks = []
+    for item in inputs.iter_files(paths):
+        if isinstance(item, inputs.InputProblem):  # an unreadable folder: said, and the batch goes on
+            record(engine, job.month, problem_report(item), summary)
+        else:
+            tasks.extend(plan_tasks(item))
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
         for reports in pool.map(run_task, [(job, path, pages) for path, pages in tasks]):
             for report in reports:
@@ -84,14 +89,25 @@ def scan(engine: sa.Engine, job: Job, paths: Iterable[Path], jobs: int = 2,
     return summary
 
 
-def plan_tasks(paths: Iterable[Path]) -> Iterable[tuple[str, list[int] | None]]:
-    for path in inputs.expand(paths):
-        count = inputs.count_pages(path)
-        if not count or count <= PAGES_PER_TASK:
-            yield str(path), None
-        else:
-            for start in range(0, count, PAGES_PER_TASK):
-                yield str(path), list(range(start, min(count, start + PAGES_PER_TASK)))
+def plan_tasks(path: Path) -> list[tuple[str, list[int] | None]]:
+    count = inputs.count_pages(path)
+    if not count or count <= PAGES_PER_TASK:
+        return [(str(path), None)]
+    return [(str(path), list(range(start, min(count, start + PAGES_PER_TASK))))
+            for start in range(0, count, PAGES_PER_TASK)]
+
+
+def archive(files: Iterable[Path], inbox: Path) -> Path:
+    """Processed inbox files move to scans/archive/<date>/: nothing is deleted, nothing read twice."""
+    folder = inbox / "archive" / dt.date.today().isoformat()
+    for path in files:
+        if path.is_file() and folder not in path.parents:
+            folder.mkdir(parents=True, exist_ok=True)
+            target = folder / path.name
+            while target.exists():
+                target = target.with_name(f"{target.stem}-1{target.suffix}")
+            path.rename(target)
+    return folder
 
 
 def run_task(task: tuple[Job, str, list[int] | None]) -> list[PageReport]:

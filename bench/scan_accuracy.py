@@ -1,0 +1,149 @@
+"""Score the scanner on a synthetic corpus: silent errors, doubt, identification, speed, memory.
+
+    python bench/scan_accuracy.py --corpus DIR [--jobs 2]
+
+DIR is written by ``bench/make_corpus.py`` (images, truth.jsonl, and the workspace whose
+month was printed). The whole pipeline runs on the image files, as ``cagettes scan`` would,
+into a fresh SQLite database; its stored decisions are then compared with the truth.
+
+Figures printed:
+- box-level silent errors: a box read wrong and not flagged (neither the box nor its
+  product's line is doubtful). Target 0.
+- doubtful rate: boxes sent to a human, over all boxes read. Target ≤ 1 %.
+- order-level: products whose quantity was read wrong without doubt, and products the
+  truth expects to be doubtful (a circled number, two ticks) that were confirmed anyway.
+- identification: pages identified over pages with at least one intact code. Target 100 %.
+- throughput (pages/s, end to end: decode, identify, register, read, overlay, database) and
+  peak memory of the main process and the largest worker.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from cagettes import db
+from cagettes import workspace as ws
+from scan import pipeline
+
+
+def run_scan(corpus: Path, jobs: int) -> tuple[sa.Engine, float, pipeline.BatchSummary, Path]:
+    manifest = Path(json.loads((corpus / "corpus.json").read_text(encoding="utf-8"))["manifest"])
+    month = json.loads(manifest.read_text(encoding="utf-8"))["month"]
+    workspace = ws.open_workspace(manifest.parent)  # the workspace whose secret signed the pages
+    tmp = Path(tempfile.mkdtemp(prefix="cagettes-scanbench-"))
+    engine = db.connect(f"sqlite:///{tmp / 'bench.db'}")
+    job = pipeline.Job(month, str(manifest), workspace.config.secret, str(tmp / "pictures"))
+    images = sorted(p for p in corpus.iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png", ".tif", ".tiff"))
+    started = time.perf_counter()
+    summary = pipeline.scan(engine, job, images, jobs)
+    return engine, time.perf_counter() - started, summary, tmp
+
+
+def stored(engine: sa.Engine) -> dict[str, dict]:
+    """Per source file: outcome, page id, box states and doubtful lines, as the database has them."""
+    out = {}
+    with engine.connect() as conn:
+        pages = {r["id"]: dict(r) for r in conn.execute(sa.select(db.scanned_pages)).mappings()}
+        for page in pages.values():
+            page["boxes"], page["lines"] = {}, []
+            out[Path(page["source"]).name] = page
+        for r in conn.execute(sa.select(db.box_readings)).mappings():
+            pages[r["scanned_page"]]["boxes"][r["box"]] = r["state"]
+        for r in conn.execute(sa.select(db.page_lines)).mappings():
+            pages[r["scanned_page"]]["lines"].append(dict(r))
+    return out
+
+
+def score(truths: list[dict], results: dict[str, dict]) -> Counter:
+    c = Counter()
+    for entry in truths:
+        truth, result = entry["truth"], results.get(entry["file"])
+        degradation = truth.get("degradation") or {}
+        c["pages"] += 1
+        c["pages_with_intact_code"] += 1  # one code at most is ever damaged by the generator
+        if result is None or not result.get("page_id"):
+            c["pages_unidentified"] += 1
+            continue
+        c["pages_identified"] += 1
+        c[f"outcome_{result['outcome']}"] += 1
+        if result["outcome"] == "rejected":
+            c[f"rejected_{result['reason']}"] += 1
+            continue
+        score_boxes(truth, result, c)
+        score_products(truth, result, c)
+        c["qr_damaged"] += bool(degradation.get("qr_damaged"))
+    return c
+
+
+def flagged_boxes(result: dict) -> set[str]:
+    return {b for line in result["lines"] if line["status"] == "doubtful" for b in line["boxes"]}
+
+
+def score_boxes(truth: dict, result: dict, c: Counter) -> None:
+    flagged = flagged_boxes(result)
+    for box, expected in truth["boxes"].items():
+        state = result["boxes"].get(box)
+        c["boxes"] += 1
+        if state == "doubtful":
+            c["boxes_doubtful"] += 1
+        elif state != expected["state"] and box not in flagged:
+            c["boxes_silent_error"] += 1
+            c[f"silent_{expected['state']}_as_{state}_{expected['style']}"] += 1
+        elif state != expected["state"]:
+            c["boxes_wrong_but_flagged"] += 1
+
+
+def score_products(truth: dict, result: dict, c: Counter) -> None:
+    lines = {l["product"]: l for l in result["lines"] if l["kind"] == "quantity"}
+    for ref, expected in truth["products"].items():
+        line = lines.get(ref)
+        c["products"] += 1
+        if line is not None and line["status"] == "doubtful":
+            c["products_doubtful"] += 1
+            continue
+        got = int(line["value"]) if line and line["value"] else None
+        if expected.get("expect_doubt"):
+            c["products_expected_doubt_but_confirmed"] += 1
+        elif got != expected.get("quantity"):
+            c["products_silent_error"] += 1
+
+
+def report(c: Counter, seconds: float, summary) -> None:
+    boxes = max(1, c["boxes"])
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"pages: {c['pages']}, identified {c['pages_identified']}/{c['pages_with_intact_code']} "
+          f"({100 * c['pages_identified'] / max(1, c['pages_with_intact_code']):.1f} %), one code damaged on {c['qr_damaged']}")
+    print(f"outcomes: accepted {c['outcome_accepted']}, needs review {c['outcome_needs_review']}, "
+          f"rejected {c['outcome_rejected']} {dict((k, v) for k, v in c.items() if k.startswith('rejected_'))}")
+    print(f"boxes read: {c['boxes']}; silent errors: {c['boxes_silent_error']}; "
+          f"doubtful: {c['boxes_doubtful']} ({100 * c['boxes_doubtful'] / boxes:.2f} %); wrong but flagged: {c['boxes_wrong_but_flagged']}")
+    print(f"products: {c['products']}; silent errors: {c['products_silent_error']}; doubtful: {c['products_doubtful']}; "
+          f"expected doubt but confirmed: {c['products_expected_doubt_but_confirmed']}")
+    for key, value in sorted((k, v) for k, v in c.items() if k.startswith("silent_")):
+        print(f"  {key}: {value}")
+    print(f"throughput: {c['pages'] / seconds:.1f} pages/s ({seconds:.1f} s for {c['pages']} pages, end to end)")
+    print(f"peak memory: main process {own:.0f} MB, largest worker {workers:.0f} MB")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", type=Path, required=True)
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args(argv)
+    truths = [json.loads(line) for line in (args.corpus / "truth.jsonl").read_text(encoding="utf-8").splitlines()]
+    engine, seconds, summary, _ = run_scan(args.corpus, args.jobs)
+    report(score(truths, stored(engine)), seconds, summary)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
