@@ -16,6 +16,7 @@ page that could not be: nothing raises out of it for bad input.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import itertools
@@ -31,7 +32,7 @@ import numpy as np
 import pikepdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from PIL import Image, JpegImagePlugin, PngImagePlugin, TiffImagePlugin
+from PIL import Image, ImageFile, JpegImagePlugin, PngImagePlugin, TiffImagePlugin
 
 from cagettes.i18n import DEFAULT_LANG, translate
 from scan.input_messages import MESSAGES
@@ -385,12 +386,25 @@ def _tiff_pages(
             yield _tiff_page(path, tiff, index, max_pixels)
 
 
+@contextlib.contextmanager
+def _strict_pillow():
+    """WeasyPrint, once imported, sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process; a
+    truncated scan must still be refused, so the flag is forced off while a page decodes."""
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
+
+
 def _tiff_page(
     path: Path, tiff: TiffImagePlugin.TiffImageFile, index: int, max_pixels: int
 ) -> PageImage | InputProblem:
     try:
         _check_size(tiff.size, max_pixels)
-        tiff.load()
+        with _strict_pillow():
+            tiff.load()
         pixels = _pillow_to_grey(tiff)
     except _Refused as refusal:
         return refusal.problem(path, index)

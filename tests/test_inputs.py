@@ -410,3 +410,16 @@ def test_every_message_has_french_and_english_and_formats(tmp_path):
             text = problem.message(lang)
             assert str(problem.source) in text and "{" not in text
     assert "la page 5 du fichier" in problems[7].message_fr and "page 5 of file" in problems[7].message("en")
+
+
+def test_truncated_tiff_is_refused_even_after_weasyprint_is_imported(tmp_path):
+    """WeasyPrint switches Pillow's LOAD_TRUNCATED_IMAGES on for the whole process."""
+    import weasyprint  # noqa: F401
+    from PIL import Image, ImageFile
+
+    path = tmp_path / "cut.tif"
+    Image.fromarray(np.full((400, 300), 128, np.uint8)).save(path, compression="raw")
+    path.write_bytes(path.read_bytes()[:20000])
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+    results = list(iter_pages([path]))
+    assert len(results) == 1 and isinstance(results[0], InputProblem)
