@@ -39,8 +39,26 @@ class BoxReading:
     score: float = 0.0  # ``inside`` (or pencil) minus this page's empty-box baseline
 
 
+def remove_streaks(gray: np.ndarray) -> np.ndarray:
+    """Lighten the vertical streaks a dusty sheet feeder draws down the whole scan.
+
+    A streak darkens every row of its column, printed text and marks do not: so each column
+    whose median (over a sample of rows) is darker than the page's paper is brought back to
+    paper level, and a mark crossing the streak stays darker than the streak was.
+    """
+    sample = gray[:: T.STREAK_ROW_STEP]
+    medians = np.median(sample, axis=0)
+    paper = float(np.percentile(medians, 75))
+    deficit = paper - medians
+    if float(deficit.max(initial=0)) < T.STREAK_MIN_DEPTH:
+        return gray
+    lift = np.where(deficit >= T.STREAK_MIN_DEPTH, deficit, 0).astype(np.int16)
+    return np.clip(gray.astype(np.int16) + lift[None, :], 0, 255).astype(np.uint8)
+
+
 def normalise(gray: np.ndarray, registration: Registration, width_mm: float, height_mm: float) -> np.ndarray:
-    """The page resampled onto its mm grid, with speckle removed."""
+    """The page resampled onto its mm grid, with streaks and speckle removed."""
+    gray = remove_streaks(gray)
     scale = np.diag([1 / T.WARP_PX_PER_MM, 1 / T.WARP_PX_PER_MM, 1.0])
     size = (round(width_mm * T.WARP_PX_PER_MM), round(height_mm * T.WARP_PX_PER_MM))
     flat = cv2.warpPerspective(gray, registration.homography @ scale, size,
@@ -71,12 +89,23 @@ def crop(page: np.ndarray, rect: list[float], inset: float = 0.0) -> np.ndarray:
     return page[y0:max(y0 + 1, y1), x0:max(x0 + 1, x1)]
 
 
-def read_box(page: np.ndarray, box: dict, calibration: Calibration) -> BoxReading:
+def printed_ink(reference: np.ndarray) -> np.ndarray:
+    """Where the blank form has ink, widened to forgive the registration's fraction of a mm."""
+    ink = (reference < 200).astype(np.uint8)
+    size = 2 * T.REFERENCE_DILATE_PX + 1
+    return cv2.dilate(ink, np.ones((size, size), np.uint8)).astype(bool)
+
+
+def read_box(page: np.ndarray, box: dict, calibration: Calibration, printed: np.ndarray | None = None) -> BoxReading:
+    """Ink inside the box, and ink in a ring around it that the blank form does not have."""
     inner = crop(page, box["rect"], inset=T.BOX_INSET_MM)
-    outer = crop(page, grow(box["rect"], T.RING_MM))
-    core = crop(page, box["rect"], inset=-0.2)  # the outline itself, left out of the ring
-    ring_pixels = max(1, outer.size - core.size)
-    ring_ink = max(0, int(np.count_nonzero(outer < calibration.ink)) - int(np.count_nonzero(core < calibration.ink)))
+    ring = grow(box["rect"], T.RING_MM)
+    dark = crop(page, ring) < calibration.pencil
+    if printed is not None:
+        dark &= ~crop(printed, ring)
+    core = crop(dark.astype(np.uint8), [T.RING_MM - 0.2, T.RING_MM - 0.2, box["rect"][2] + 0.4, box["rect"][3] + 0.4])
+    ring_pixels = max(1, dark.size - core.size)
+    ring_ink = max(0, int(np.count_nonzero(dark)) - int(np.count_nonzero(core)))
     return BoxReading(box["id"], _fraction(inner, calibration.ink), _fraction(inner, calibration.pencil),
                       ring_ink / ring_pixels)
 
@@ -85,9 +114,12 @@ def _fraction(pixels: np.ndarray, threshold: float) -> float:
     return float(np.count_nonzero(pixels < threshold)) / max(1, pixels.size)
 
 
-def read_boxes(page: np.ndarray, boxes: list[dict], calibration: Calibration) -> list[BoxReading]:
-    """All boxes, each scored against the median box of this page (most boxes are empty)."""
-    return with_baseline([read_box(page, box, calibration) for box in boxes])
+def read_boxes(page: np.ndarray, boxes: list[dict], calibration: Calibration,
+               reference: np.ndarray | None = None) -> list[BoxReading]:
+    """All boxes, each scored against the median box of this page (most boxes are empty);
+    with the blank form's picture (``reference``), what it prints around boxes is not ink."""
+    printed = printed_ink(reference) if reference is not None else None
+    return with_baseline([read_box(page, box, calibration, printed) for box in boxes], [box["kind"] for box in boxes])
 
 
 def zone_ink(page: np.ndarray, rect: list[float], calibration: Calibration) -> float:
@@ -108,11 +140,15 @@ def read_quad(gray: np.ndarray, box_id: str, corners_px: np.ndarray, calibration
     return BoxReading(box_id, _fraction(inner, calibration.ink), _fraction(inner, calibration.pencil), 0.0)
 
 
-def with_baseline(readings: list[BoxReading]) -> list[BoxReading]:
-    """Scores against the median box of the page: most boxes of a page are empty."""
+def with_baseline(readings: list[BoxReading], kinds: list[str] | None = None) -> list[BoxReading]:
+    """Scores against the median box of the page, and each ring against the median ring of
+    boxes of its kind: most boxes are empty, and boxes of one kind have the same printed
+    surroundings (a quantity box has its number on the left and its price below)."""
     if not readings:
         return []
     base_ink = float(np.median([r.inside for r in readings]))
     base_pencil = float(np.median([r.pencil for r in readings]))
-    return [BoxReading(r.id, r.inside, r.pencil, r.ring, score=max(r.inside - base_ink, r.pencil - base_pencil))
-            for r in readings]
+    kinds = kinds or [""] * len(readings)
+    rings = {kind: float(np.median([r.ring for r, k in zip(readings, kinds) if k == kind])) for kind in set(kinds)}
+    return [BoxReading(r.id, r.inside, r.pencil, max(0.0, r.ring - rings[k]),
+                       score=max(r.inside - base_ink, r.pencil - base_pencil)) for r, k in zip(readings, kinds)]

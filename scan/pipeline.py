@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import cv2
@@ -22,7 +22,7 @@ import numpy as np
 import sqlalchemy as sa
 
 from cagettes import db
-from scan import inputs
+from scan import inputs, reference
 from scan.recognise import ACCEPTED, REJECTED, REVIEW, PageResult, recognise
 
 PAGES_PER_TASK = 4  # small tasks keep both cores busy on a single multi-page PDF
@@ -116,17 +116,19 @@ def run_task(task: tuple[Job, str, list[int] | None]) -> list[PageReport]:
 
 
 @lru_cache(maxsize=2)
-def load_manifest(path: str) -> tuple[dict, dict]:
+def load_manifest(path: str) -> tuple[dict, dict, dict]:
+    """The manifest, its pages by identifier, and each layout's first page (for blanks)."""
     manifest = json.loads(Path(path).read_text(encoding="utf-8"))
-    return manifest, {page["id"]: page for page in manifest["pages"]}
+    return manifest, {page["id"]: page for page in manifest["pages"]}, reference.first_pages(manifest)
 
 
 def read_one(job: Job, item) -> PageReport:
     if isinstance(item, inputs.InputProblem):
         return problem_report(item)
-    manifest, pages = load_manifest(job.manifest_path)
+    manifest, pages, firsts = load_manifest(job.manifest_path)
+    blank = partial(reference.for_page, job.manifest_path, manifest, firsts)
     try:
-        result = recognise(item.image, manifest, pages, job.secret, draw=job.draw)
+        result = recognise(item.image, manifest, pages, job.secret, draw=job.draw, reference=blank)
     except Exception as error:  # noqa: BLE001 -- one bad page must never stop the batch
         result = PageResult(REJECTED, "internal_error", detail=f"{type(error).__name__}: {error}")
     return page_report(job, item, result)

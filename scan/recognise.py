@@ -5,6 +5,7 @@ Pure computation on an image and the month's manifest: no database, no files. Th
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import cv2
@@ -37,7 +38,9 @@ class PageResult:
 
 
 def recognise(gray: np.ndarray, manifest: dict, pages_by_id: dict[str, dict], secret: str,
-              draw: bool = True) -> PageResult:
+              draw: bool = True, reference: Callable[[dict], np.ndarray | None] | None = None) -> PageResult:
+    """``reference(page)`` may give the blank printed page on the normalised grid (see
+    ``scan.reference``), so that printing around boxes is never mistaken for a mark."""
     ident = identify(gray, secret, manifest["month"])
     if ident.page_id is None:
         return PageResult(REJECTED, ident.reason, ident.text, detail=ident.detail)
@@ -49,15 +52,15 @@ def recognise(gray: np.ndarray, manifest: dict, pages_by_id: dict[str, dict], se
         registration = register(gray, layout, ident.codes)
     except RegistrationError as error:
         return PageResult(REJECTED, "registration_failed", ident.text, page, detail=error.detail)
-    return read_page(gray, manifest, page, registration, draw)
+    return read_page(gray, manifest, page, registration, draw, reference(page) if reference else None)
 
 
-def read_page(gray, manifest: dict, page: dict, registration, draw: bool) -> PageResult:
+def read_page(gray, manifest: dict, page: dict, registration, draw: bool, blank: np.ndarray | None) -> PageResult:
     layout = manifest["layouts"][page["layout"]]
     flat = normalise(gray, registration, layout["width"], layout["height"])
     calibration = calibrate(flat, layout["marks"])
     boxes = page_boxes(manifest, page)
-    decisions = {r.id: decide_box(r) for r in read_boxes(flat, boxes, calibration)}
+    decisions = {r.id: decide_box(r) for r in read_boxes(flat, boxes, calibration, blank)}
     lines = apply_rules(boxes, decisions)
     reasons = [f"{line.kind}:{line.product or ''}:{line.reason}" for line in lines if line.status == "doubtful"]
     result = PageResult(REVIEW if reasons else ACCEPTED, reasons[0] if reasons else "", page["id"], page,

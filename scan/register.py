@@ -80,8 +80,8 @@ def initial_guesses(qr_rects: list[list[float]], codes: list[Code]) -> list[np.n
 
 
 def fit(source: np.ndarray, target: np.ndarray) -> np.ndarray:
-    if len(source) == 4:
-        return cv2.getPerspectiveTransform(source.astype(np.float32), target.astype(np.float32)).astype(np.float64)
+    """A homography from 8 points or more; below that an affine map, because perspective
+    extrapolated from one 21 mm code to marks 250 mm away goes wildly wrong."""
     if len(source) >= 8:
         homography, _ = cv2.findHomography(source, target, 0)
         if homography is not None:

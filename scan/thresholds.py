@@ -24,17 +24,20 @@ WARP_PX_PER_MM = 8  # px/mm of the normalised page every box is read on (≈ 203
 
 # --- Measuring a box -------------------------------------------------------------------
 BOX_INSET_MM = 1.1  # mm: skip the printed 0.6 mm outline and its blur, read only the inside
+REFERENCE_DILATE_PX = 3  # px on the normalised page (0.4 mm): printed ink widened by this much
 RING_MM = 1.8  # mm: width of the ring just outside the outline, for marks beside or overflowing
 INK_LEVEL = 0.5  # where the ink threshold sits between paper white (0) and mark black (1)
-PENCIL_LEVEL = 0.25  # a lower threshold, so light pencil still registers as ink
+PENCIL_LEVEL = 0.12  # a lighter threshold, so light pencil still registers as ink
+STREAK_ROW_STEP = 8  # rows: sampling step when looking for feeder streaks
+STREAK_MIN_DEPTH = 6  # grey levels: a column this much darker than paper all along is a streak
 MEDIAN_KERNEL = 3  # px on the normalised page: removes scanner speckle before counting ink
 
 # --- Deciding a box (ink fraction above the page's empty-box baseline) -----------------
-EMPTY_MAX = 0.035  # at or below: empty
-MARKED_MIN = 0.07  # at or above: marked. Between EMPTY_MAX and MARKED_MIN: doubtful
-FILLED_MIN = 0.80  # at or above: filled in completely = cancelled
-FILLED_DOUBT_MIN = 0.58  # between this and FILLED_MIN: marked or cancelled? doubtful
-RING_DOUBT = 0.12  # ink fraction in the outside ring of an otherwise empty box: doubtful
+EMPTY_MAX = 0.025  # at or below: empty
+MARKED_MIN = 0.045  # at or above: marked. Between EMPTY_MAX and MARKED_MIN: doubtful
+FILLED_MIN = 0.90  # at or above: filled in completely = cancelled
+FILLED_DOUBT_MIN = 0.82  # between this and FILLED_MIN: marked or cancelled? doubtful
+RING_DOUBT = 0.02  # ink fraction just outside an otherwise empty box that the blank form does not have: doubtful
 
 # --- Comment zone ----------------------------------------------------------------------
 COMMENT_INK_MIN = 0.004  # fraction of the zone's inside: above it, the zone is cropped for the lab
