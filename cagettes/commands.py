@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 
 import click
@@ -126,7 +127,7 @@ def print_forms(ctx: Context, workspace: ws.Workspace, data, jobs: int, what: st
     from forms import bundles
 
     label = translate(MESSAGES, "stamping", ctx.lang(workspace))
-    with click.progressbar(length=len(data.forms), label=label, file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=len(data.forms), label=label, file=sys.stderr) as bar:
         result = bundles.print_month(data, workspace.month_dir(data.month), options(workspace, jobs, what),
                                      progress=lambda stage, n: bar.update(n))
     workspace_record_print(workspace, result)
@@ -251,7 +252,7 @@ def scan_command(ctx: Context, paths: tuple[Path, ...], month: str | None, jobs:
         click.echo(translate(SCAN_MESSAGES, "nothing", ctx.lang(workspace), paths=", ".join(map(str, targets))))
         return
     total = sum(inputs.count_pages(f) or 1 for f in files)
-    with click.progressbar(length=total, label="Scans", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=total, label="Scans", file=sys.stderr) as bar:
         summary = pipeline.scan(workspace.engine(), scan_job(workspace, data), files, jobs, progress=bar.update)
     if not paths:
         pipeline.archive(files, workspace.inbox)

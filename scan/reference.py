@@ -16,7 +16,7 @@ import pypdfium2
 from scan import thresholds as T
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=24)  # ~4 MB each: bounded, whatever the batch
 def render(pdf_path: str, index: int, width_mm: float, height_mm: float) -> np.ndarray | None:
     """None when the bundle is gone: readings then fall back on the page's own median ring."""
     if not Path(pdf_path).is_file():

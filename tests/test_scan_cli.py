@@ -1,0 +1,45 @@
+"""`cagettes scan`, `status` and `export orders`, as a volunteer runs them."""
+from __future__ import annotations
+
+import csv
+
+from cagettes.cli import main
+from scan import corpus
+
+
+def test_scan_the_inbox_then_status_and_export(tmp_path, capsys):
+    root = tmp_path / "asso"
+    assert main(["init", str(root)]) == 0
+    assert main(["-w", str(root), "month", "open", "2026-12"]) == 0
+    assert main(["-w", str(root), "print", "forms", "--jobs", "1"]) == 0
+    manifest = root / "output" / "2026-12" / "private" / "manifest.json"
+    corpus.generate(manifest, root / "scans", pages=3, dpi=200, seed=5)
+    (root / "scans" / "truth.jsonl").unlink()  # the inbox holds only what a scanner wrote
+    (root / "scans" / "notes.txt").write_text("pas une image", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["-w", str(root), "scan"]) == 0
+    out = capsys.readouterr().out
+    assert "4 pages lues" in out and "1 refusées" in out and "not_an_image" in out
+    assert not list((root / "scans").glob("*.jpg")) and list((root / "scans" / "archive").rglob("*.jpg"))
+    assert main(["-w", str(root), "status"]) == 0
+    out = capsys.readouterr().out
+    assert "bons nominatifs revenus" in out and "pas encore revenu" in out and "Pages refusées : 1" in out
+    assert main(["-w", str(root), "export", "orders"]) == 0
+    path = root / "output" / "2026-12" / "private" / "commandes.csv"
+    with path.open(encoding="utf-8-sig") as handle:
+        table = list(csv.DictReader(handle, delimiter=";"))
+    assert table and set(table[0]) >= {"membre", "produit", "quantite", "statut"}
+    assert {r["statut"] for r in table} <= {"confirmé", "douteux"}
+
+
+def test_scanning_the_inbox_again_counts_nothing_twice(tmp_path, capsys):
+    root = tmp_path / "asso"
+    main(["init", str(root)])
+    main(["-w", str(root), "month", "open", "2026-12"])
+    main(["-w", str(root), "print", "forms", "--jobs", "1"])
+    paths = corpus.generate(root / "output" / "2026-12" / "private" / "manifest.json", tmp_path / "c", pages=2, dpi=200)
+    capsys.readouterr()
+    assert main(["-w", str(root), "scan", *map(str, paths)]) == 0
+    assert main(["-w", str(root), "scan", *map(str, paths)]) == 0
+    out = capsys.readouterr().out
+    assert "2 déjà traitées" in out

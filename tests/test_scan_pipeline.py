@@ -1,0 +1,148 @@
+"""The scanning pipeline end to end: render → fill → degrade → scan → orders, every outcome."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import cv2
+import numpy as np
+import pytest
+import segno
+import sqlalchemy as sa
+
+from cagettes import db
+from forms.ids import PageId
+from scan import corpus, pipeline
+from scan.orders import order_rows
+
+DPI = 200
+
+
+@pytest.fixture
+def scanner(printed, tmp_path):
+    """A fresh database on the printed month, and a function scanning paths into it."""
+    workspace, data, result = printed
+    engine = db.connect(f"sqlite:///{tmp_path / 'scan.db'}")
+    job = pipeline.Job(data.month, str(result.manifest_path), data.secret, str(tmp_path / "pictures"))
+    return engine, lambda paths: pipeline.scan(engine, job, paths, jobs=2)
+
+
+def manifest(printed) -> dict:
+    return json.loads(printed[2].manifest_path.read_text(encoding="utf-8"))
+
+
+def clean_page(printed, number: int = 0) -> tuple[np.ndarray, dict]:
+    page = manifest(printed)["pages"][number]
+    return corpus.render_page(printed[2].out_dir / page["pdf"], page["pdf_page"], DPI), page
+
+
+def rows(engine, table) -> list[dict]:
+    with engine.connect() as conn:
+        return [dict(r) for r in conn.execute(sa.select(table)).mappings()]
+
+
+def test_round_trip_gives_the_marked_orders_without_silent_errors(printed, scanner, tmp_path):
+    engine, scan = scanner
+    paths = corpus.generate(printed[2].manifest_path, tmp_path / "corpus", pages=8, dpi=DPI, seed=11)
+    truths = [json.loads(line) for line in (tmp_path / "corpus" / "truth.jsonl").read_text().splitlines()]
+    summary = scan(paths)
+    assert summary.pages == 8 and summary.counts["rejected"] == 0
+    stored = {r["source"].rsplit("/", 1)[-1]: r for r in rows(engine, db.scanned_pages)}
+    readings = {(r["scanned_page"], r["box"]): r["state"] for r in rows(engine, db.box_readings)}
+    lines = rows(engine, db.page_lines)
+    for entry in truths:
+        page = stored[entry["file"]]
+        assert page["page_id"] == entry["page_id"]
+        flagged = {b for l in lines if l["scanned_page"] == page["id"] and l["status"] == "doubtful" for b in l["boxes"]}
+        for box, truth in entry["truth"]["boxes"].items():
+            state = readings[page["id"], box]
+            assert state == truth["state"] or state == "doubtful" or box in flagged, (entry["file"], box, truth, state)
+    ordered = {(r["formulaire"], r["ref"]): r for r in order_rows(engine, printed[1])}
+    for entry in truths:
+        for ref, truth in entry["truth"]["products"].items():
+            row = ordered.get((entry["truth"]["form"], ref))
+            if row is not None and row["statut"] == "confirmé":
+                assert int(row["quantite"]) == truth["quantity"], (entry["file"], ref)
+            elif truth["quantity"] and not truth["expect_doubt"]:
+                assert row is not None and row["statut"] == "douteux", (entry["file"], ref)
+
+
+def write(path, image) -> str:
+    cv2.imwrite(str(path), image)
+    return str(path)
+
+
+def paint_code(image: np.ndarray, rect_mm: list[float], text: str) -> None:
+    """Replace a printed QR code by another text, at the same place and size."""
+    matrix = np.array(segno.make(text, error="m", micro=False).matrix, dtype=np.uint8)
+    x, y, w, h = (round(v * DPI / 25.4) for v in rect_mm)
+    image[y:y + h, x:x + w] = cv2.resize(255 - matrix * 255, (w, h), interpolation=cv2.INTER_NEAREST)
+
+
+def forged(printed, text: str) -> np.ndarray:
+    image, page = clean_page(printed)
+    for rect in manifest(printed)["layouts"][page["layout"]]["qr"]:
+        paint_code(image, rect, text)
+    return image
+
+
+@pytest.mark.parametrize("name, make, reason", [
+    ("blank", lambda p: np.full((2339, 1654), 250, np.uint8), "blank_page"),
+    ("no-code", lambda p: cv2.putText(np.full((2339, 1654), 250, np.uint8), "Liste de courses", (200, 900),
+                                      cv2.FONT_HERSHEY_SIMPLEX, 4, 0, 12), "unreadable_code"),
+    ("foreign", lambda p: forged(p, PageId("2026-12", 1, 1).encode("x" * 40)), "other_workspace"),
+    ("last-month", lambda p: forged(p, PageId("2026-11", 1, 1).encode(p[1].secret)), "other_month"),
+    ("forged", lambda p: forged(p, PageId("2026-12", 1, 1).encode(p[1].secret)[:-2] + "AA"), "bad_signature"),
+    ("not-ours", lambda p: forged(p, "https://example.org/coupon"), "not_ours"),
+])
+def test_each_rejection_has_its_reason_and_the_page_is_kept(printed, scanner, tmp_path, name, make, reason):
+    engine, scan = scanner
+    summary = scan([write(tmp_path / f"{name}.png", make(printed))])
+    [page] = rows(engine, db.scanned_pages)
+    assert (page["outcome"], page["reason"]) == ("rejected", reason)
+    assert page["kept_image"] and cv2.imread(page["kept_image"]) is not None
+    assert summary.counts["rejected"] == 1
+
+
+def test_erased_marks_mean_registration_failed(printed, scanner, tmp_path):
+    engine, scan = scanner
+    image, page = clean_page(printed)
+    for rect in manifest(printed)["layouts"][page["layout"]]["marks"].values():
+        x, y, w, h = (round(v * DPI / 25.4) for v in rect)
+        image[y - 5:y + h + 5, x - 5:x + w + 5] = 255
+    scan([write(tmp_path / "nomarks.png", image)])
+    [row] = rows(engine, db.scanned_pages)
+    assert (row["outcome"], row["reason"]) == ("rejected", "registration_failed")
+
+
+def test_same_image_twice_counts_once_and_a_rescan_is_a_conflict(printed, scanner, tmp_path):
+    engine, scan = scanner
+    image, page = clean_page(printed)
+    x, y, w, h = (round(v * DPI / 25.4) for v in next(b for b in manifest(printed)["layouts"][page["layout"]]["boxes"]
+                                                        if b["id"] == "q-0-2")["rect"])
+    cv2.line(image, (x + 5, y + h // 2), (x + w // 2, y + h - 5), 20, 4)
+    cv2.line(image, (x + w // 2, y + h - 5), (x + w - 3, y + 3), 20, 4)
+    first = write(tmp_path / "a.png", image)
+    shutil.copy(first, tmp_path / "a-copy.png")
+    summary = scan([first, tmp_path / "a-copy.png"])
+    assert (summary.counts["accepted"], summary.counts["duplicate"]) == (1, 1)
+    rescan = write(tmp_path / "b.png", np.ascontiguousarray(np.rot90(image, 2)))  # fed upside down
+    summary = scan([first, rescan])
+    assert (summary.counts["duplicate"], summary.counts["needs_review"]) == (1, 1)
+    pages = rows(engine, db.scanned_pages)
+    assert [p["reason"] for p in pages] == ["", "conflict"] and pages[1]["conflict_of"] == pages[0]["id"]
+    orders = [r for r in order_rows(engine, printed[1]) if r["ref"] == printed[1].products[0].ref]
+    assert [(r["quantite"], r["statut"]) for r in orders] == [("2", "confirmé")]  # not doubled
+
+
+def test_a_corrupt_file_in_the_middle_does_not_stop_the_batch(printed, scanner, tmp_path):
+    engine, scan = scanner
+    good = write(tmp_path / "1.png", clean_page(printed, 0)[0])
+    data = cv2.imencode(".jpg", clean_page(printed, 1)[0])[1].tobytes()
+    (tmp_path / "2.jpg").write_bytes(data[: len(data) // 3])
+    (tmp_path / "3.jpg").write_bytes(b"%PDF-1.4 not really")
+    other = write(tmp_path / "4.png", clean_page(printed, 2)[0])
+    summary = scan([good, tmp_path / "2.jpg", tmp_path / "3.jpg", other])
+    assert summary.pages == 4 and summary.counts["accepted"] == 2 and summary.counts["rejected"] == 2
+    reasons = {r["source"].rsplit("/", 1)[-1]: r["reason"] for r in rows(engine, db.scanned_pages)}
+    assert reasons["2.jpg"] == "truncated" and reasons["3.jpg"] in ("truncated", "empty_pdf", "unreadable")
