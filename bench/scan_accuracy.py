@@ -8,7 +8,8 @@ into a fresh SQLite database; its stored decisions are then compared with the tr
 
 Figures printed:
 - box-level silent errors: a box read wrong and not flagged (neither the box nor its
-  product's line is doubtful). Target 0.
+  product's line is doubtful). Target 0. Marks that a binarising scan erased completely (not
+  one dark pixel left inside the box on the image) are counted apart: no reader can see them.
 - doubtful rate: boxes sent to a human, over all boxes read. Target ≤ 1 %.
 - order-level: products whose quantity was read wrong without doubt, and products the
   truth expects to be doubtful (a circled number, two ticks) that were confirmed anyway.
@@ -27,10 +28,13 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import cv2
+import numpy as np
 import sqlalchemy as sa
 
 from cagettes import db
 from cagettes import workspace as ws
+from forms.manifest import page_boxes
 from scan import pipeline
 
 
@@ -45,6 +49,12 @@ def run_scan(corpus: Path, jobs: int) -> tuple[sa.Engine, float, pipeline.BatchS
     started = time.perf_counter()
     summary = pipeline.scan(engine, job, images, jobs)
     return engine, time.perf_counter() - started, summary, tmp
+
+
+def page_boxes_by_id(corpus: Path) -> dict[str, dict[str, dict]]:
+    manifest = json.loads(Path(json.loads((corpus / "corpus.json").read_text(encoding="utf-8"))["manifest"]).read_text(
+        encoding="utf-8"))
+    return {p["id"]: {b["id"]: b for b in page_boxes(manifest, p)} for p in manifest["pages"]}
 
 
 def stored(engine: sa.Engine) -> dict[str, dict]:
@@ -62,7 +72,23 @@ def stored(engine: sa.Engine) -> dict[str, dict]:
     return out
 
 
-def score(truths: list[dict], results: dict[str, dict]) -> Counter:
+def erased_by_scan(image_path: Path, truth: dict, box: dict) -> bool:
+    """True when the degraded image holds no dark pixel inside the box: the mark is gone."""
+    if not (truth.get("degradation") or {}).get("binarize"):
+        return False
+    image = cv2.imread(str(image_path), cv2.IMREAD_GRAYSCALE)
+    k = truth["dpi"] / 25.4
+    x, y, w, h = box["rect"]
+    inset = 1.1
+    quad = np.array([[x + inset, y + inset], [x + w - inset, y + inset], [x + w - inset, y + h - inset],
+                     [x + inset, y + h - inset]]) * k
+    scan_quad = cv2.perspectiveTransform(quad.reshape(-1, 1, 2), np.array(truth["degradation"]["matrix"]))
+    mask = np.zeros(image.shape, np.uint8)
+    cv2.fillConvexPoly(mask, scan_quad.reshape(-1, 2).astype(np.int32), 1)
+    return int(image[mask.astype(bool)].min(initial=255)) >= 128
+
+
+def score(truths: list[dict], results: dict[str, dict], corpus: Path | None = None, boxes: dict | None = None) -> Counter:
     c = Counter()
     for entry in truths:
         truth, result = entry["truth"], results.get(entry["file"])
@@ -77,7 +103,8 @@ def score(truths: list[dict], results: dict[str, dict]) -> Counter:
         if result["outcome"] == "rejected":
             c[f"rejected_{result['reason']}"] += 1
             continue
-        score_boxes(truth, result, c)
+        score_boxes(truth, result, c, lambda box: corpus is not None and erased_by_scan(
+            corpus / entry["file"], truth, boxes[entry["page_id"]][box]))
         score_products(truth, result, c)
         c["qr_damaged"] += bool(degradation.get("qr_damaged"))
     return c
@@ -87,13 +114,15 @@ def flagged_boxes(result: dict) -> set[str]:
     return {b for line in result["lines"] if line["status"] == "doubtful" for b in line["boxes"]}
 
 
-def score_boxes(truth: dict, result: dict, c: Counter) -> None:
+def score_boxes(truth: dict, result: dict, c: Counter, erased=lambda box: False) -> None:
     flagged = flagged_boxes(result)
     for box, expected in truth["boxes"].items():
         state = result["boxes"].get(box)
         c["boxes"] += 1
         if state == "doubtful":
             c["boxes_doubtful"] += 1
+        elif state != expected["state"] and box not in flagged and erased(box):
+            c["boxes_erased_by_scan"] += 1
         elif state != expected["state"] and box not in flagged:
             c["boxes_silent_error"] += 1
             c[f"silent_{expected['state']}_as_{state}_{expected['style']}"] += 1
@@ -124,7 +153,8 @@ def report(c: Counter, seconds: float, summary) -> None:
           f"({100 * c['pages_identified'] / max(1, c['pages_with_intact_code']):.1f} %), one code damaged on {c['qr_damaged']}")
     print(f"outcomes: accepted {c['outcome_accepted']}, needs review {c['outcome_needs_review']}, "
           f"rejected {c['outcome_rejected']} {dict((k, v) for k, v in c.items() if k.startswith('rejected_'))}")
-    print(f"boxes read: {c['boxes']}; silent errors: {c['boxes_silent_error']}; "
+    print(f"boxes read: {c['boxes']}; silent errors: {c['boxes_silent_error']} "
+          f"(plus {c['boxes_erased_by_scan']} marks erased by a binarising scan); "
           f"doubtful: {c['boxes_doubtful']} ({100 * c['boxes_doubtful'] / boxes:.2f} %); wrong but flagged: {c['boxes_wrong_but_flagged']}")
     print(f"products: {c['products']}; silent errors: {c['products_silent_error']}; doubtful: {c['products_doubtful']}; "
           f"expected doubt but confirmed: {c['products_expected_doubt_but_confirmed']}")
@@ -141,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     truths = [json.loads(line) for line in (args.corpus / "truth.jsonl").read_text(encoding="utf-8").splitlines()]
     engine, seconds, summary, _ = run_scan(args.corpus, args.jobs)
-    report(score(truths, stored(engine)), seconds, summary)
+    report(score(truths, stored(engine), args.corpus, page_boxes_by_id(args.corpus)), seconds, summary)
     return 0
 
 

@@ -103,11 +103,16 @@ def read_box(page: np.ndarray, box: dict, calibration: Calibration, printed: np.
     dark = crop(page, ring) < calibration.pencil
     if printed is not None:
         dark &= ~crop(printed, ring)
-    core = crop(dark.astype(np.uint8), [T.RING_MM - 0.2, T.RING_MM - 0.2, box["rect"][2] + 0.4, box["rect"][3] + 0.4])
-    ring_pixels = max(1, dark.size - core.size)
-    ring_ink = max(0, int(np.count_nonzero(dark)) - int(np.count_nonzero(core)))
     return BoxReading(box["id"], _fraction(inner, calibration.ink), _fraction(inner, calibration.pencil),
-                      ring_ink / ring_pixels)
+                      _busiest_side(dark))
+
+
+def _busiest_side(dark: np.ndarray) -> float:
+    """Ink fraction of the busiest of the four strips around the box: a tick beside a box sits
+    on one side, and would be diluted in the whole ring."""
+    r = max(1, round((T.RING_MM - 0.2) * T.WARP_PX_PER_MM))
+    strips = (dark[:r], dark[-r:], dark[r:-r, :r], dark[r:-r, -r:])
+    return max(float(np.count_nonzero(s)) / max(1, s.size) for s in strips)
 
 
 def _fraction(pixels: np.ndarray, threshold: float) -> float:

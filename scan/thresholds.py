@@ -37,7 +37,7 @@ EMPTY_MAX = 0.025  # at or below: empty
 MARKED_MIN = 0.045  # at or above: marked. Between EMPTY_MAX and MARKED_MIN: doubtful
 FILLED_MIN = 0.90  # at or above: filled in completely = cancelled
 FILLED_DOUBT_MIN = 0.82  # between this and FILLED_MIN: marked or cancelled? doubtful
-RING_DOUBT = 0.02  # ink fraction just outside an otherwise empty box that the blank form does not have: doubtful
+RING_DOUBT = 0.05  # ink fraction just outside an otherwise empty box that the blank form does not have: doubtful
 
 # --- Comment zone ----------------------------------------------------------------------
 COMMENT_INK_MIN = 0.004  # fraction of the zone's inside: above it, the zone is cropped for the lab
