@@ -151,7 +151,16 @@ def page_report(job: Job, item, result: PageResult) -> PageReport:
     report.comment = save_picture(job, "comments", item.sha256, result.comment, ".png")
     if result.outcome == REJECTED:
         report.kept_image = save_picture(job, "rejected", item.sha256, item.image, ".png")
+        write_note(report)
     return report
+
+
+def write_note(report: PageReport) -> None:
+    """Beside a set-aside page, in words, what it was and why it was refused."""
+    note = Path(report.kept_image).with_suffix(".txt")
+    page = f", page {report.index + 1}" if report.index is not None else ""
+    note.write_text(f"Fichier : {report.source}{page}\nRefusée : {report.reason}\n{report.detail}\n"
+                    f"Identifiant lu : {report.page_id or '-'}\n", encoding="utf-8")
 
 
 def save_picture(job: Job, folder: str, sha: str, image: np.ndarray | None, suffix: str) -> str | None:

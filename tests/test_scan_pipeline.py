@@ -101,6 +101,8 @@ def test_each_rejection_has_its_reason_and_the_page_is_kept(printed, scanner, tm
     [page] = rows(engine, db.scanned_pages)
     assert (page["outcome"], page["reason"]) == ("rejected", reason)
     assert page["kept_image"] and cv2.imread(page["kept_image"]) is not None
+    note = page["kept_image"].rsplit(".", 1)[0] + ".txt"
+    assert reason in open(note, encoding="utf-8").read()
     assert summary.counts["rejected"] == 1
 
 
