@@ -55,13 +55,39 @@ def register(gray: np.ndarray, layout: dict, codes: list[Code]) -> Registration:
             break
     if len(found) < T.MIN_MARKS:
         raise RegistrationError("too_few_marks", f"{len(found)}/{len(layout['marks'])}")
+    homography, error = fit_marks(layout, found)
+    if qr_disagreement(homography, layout["qr"], codes) > T.MAX_QR_DISAGREEMENT_MM and len(found) > T.MIN_MARKS:
+        # One "mark" may be a smudge or a damaged corner: keep the three that agree with the codes.
+        subsets = [fit_marks(layout, {k: v for k, v in found.items() if k != left_out}) for left_out in found]
+        homography, error = min(subsets, key=lambda c: qr_disagreement(c[0], layout["qr"], codes))
+    if error > T.MAX_FIT_ERROR_MM:
+        raise RegistrationError("fit_error", f"{error:.2f} mm")
+    disagreement = qr_disagreement(homography, layout["qr"], codes)
+    if disagreement > T.MAX_QR_DISAGREEMENT_MM:
+        raise RegistrationError("marks_and_codes_disagree", f"{disagreement:.2f} mm")
+    return Registration(homography, error, len(found), scale_of(homography))
+
+
+def fit_marks(layout: dict, found: dict[str, np.ndarray]) -> tuple[np.ndarray, float]:
+    """The mapping from these marks' corners, and its worst corner residual in mm."""
     source = np.vstack([rect_corners(layout["marks"][name]) for name in found])
     target = np.vstack(list(found.values()))
     homography = fit(source, target)
     error = float(np.max(np.linalg.norm(project(homography, source) - target, axis=1))) / scale_of(homography)
-    if error > T.MAX_FIT_ERROR_MM:
-        raise RegistrationError("fit_error", f"{error:.2f} mm")
-    return Registration(homography, error, len(found), scale_of(homography))
+    return homography, error
+
+
+def qr_disagreement(homography: np.ndarray, qr_rects: list[list[float]], codes: list[Code]) -> float:
+    """How far (mm) the decoded codes' corners are from where the mapping puts them.
+
+    Four marks always fit *some* homography, even when one of them is a smudge: the codes,
+    found independently, are the check that the mapping is the page's.
+    """
+    worst = 0.0
+    for code in codes:
+        errors = [np.max(np.linalg.norm(project(homography, rect_corners(r)) - code.corners, axis=1)) for r in qr_rects]
+        worst = max(worst, float(min(errors)))
+    return worst / scale_of(homography)
 
 
 def initial_guesses(qr_rects: list[list[float]], codes: list[Code]) -> list[np.ndarray]:

@@ -19,6 +19,7 @@ MARK_SEARCH_MM = 9.0  # mm: half-size of the window searched around a mark's pre
 MARK_SIZE_TOLERANCE = 0.25  # relative: a found square may be 25 % smaller or larger
 MARK_MIN_FILL = 0.80  # fraction of its bounding box a solid mark fills (rotated ≤ 10°: ≥ 0.85)
 MIN_MARKS = 3  # marks needed for a fit: 3 give an affine map, 4 a homography
+MAX_QR_DISAGREEMENT_MM = 1.5  # mm: decoded code corners vs. where the marks' mapping puts them
 MAX_FIT_ERROR_MM = 1.0  # mm: worst residual of the marks' corners; above it the page is refused
 WARP_PX_PER_MM = 8  # px/mm of the normalised page every box is read on (≈ 203 dpi)
 
@@ -37,7 +38,7 @@ EMPTY_MAX = 0.025  # at or below: empty
 MARKED_MIN = 0.045  # at or above: marked. Between EMPTY_MAX and MARKED_MIN: doubtful
 FILLED_MIN = 0.90  # at or above: filled in completely = cancelled
 FILLED_DOUBT_MIN = 0.82  # between this and FILLED_MIN: marked or cancelled? doubtful
-RING_DOUBT = 0.05  # ink fraction just outside an otherwise empty box that the blank form does not have: doubtful
+RING_DOUBT = 0.04  # ink fraction just outside an otherwise empty box that the blank form does not have: doubtful
 
 # --- Comment zone ----------------------------------------------------------------------
 COMMENT_INK_MIN = 0.004  # fraction of the zone's inside: above it, the zone is cropped for the lab
