@@ -218,6 +218,7 @@ SCAN_MESSAGES = {
     "status_missing": {"fr": "    pas encore revenu : {names}", "en": "    not back yet: {names}"},
     "status_review": {"fr": "Pages à vérifier : {count}", "en": "Pages to review: {count}"},
     "status_rejected": {"fr": "Pages refusées : {count}", "en": "Rejected pages: {count}"},
+    "status_page": {"fr": "  {source} : {reasons}", "en": "  {source}: {reasons}"},
     "status_incomplete": {"fr": "  bon {form} ({who}) : page(s) manquante(s) {pages}",
                           "en": "  form {form} ({who}): missing page(s) {pages}"},
     "export_done": {"fr": "{count} lignes de commande écrites dans {path}", "en": "{count} order lines written to {path}"},
@@ -289,7 +290,16 @@ def status_command(ctx: Context, month: str | None) -> None:
     for form, who, missing in status.incomplete:
         say("status_incomplete", form=form, who=who, pages=", ".join(map(str, missing)))
     say("status_review", count=len(status.review))
+    for page in status.review:
+        say("status_page", source=page_label(page), reasons=", ".join(page["review_reasons"] or [page["reason"]]))
     say("status_rejected", count=len(status.rejected))
+    for page in status.rejected:
+        say("status_page", source=page_label(page), reasons=page["reason"])
+
+
+def page_label(page: dict) -> str:
+    where = Path(page["source"]).name + (f" p. {page['source_index'] + 1}" if page["source_index"] else "")
+    return f"{where} ({page['page_id']})" if page["page_id"] else where
 
 
 @click.group("export", help="Exports du mois.")

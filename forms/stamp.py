@@ -70,8 +70,9 @@ def overlay_context(month: MonthData, page: StampedPage, n: int) -> dict:
     delivery = month.deliveries[form.site]
     site = month.site(form.site)
     who = f"{form.member.display_name} — {t['member_no']} {form.member.number}" if form.member else f"{t['walkin_identity']} {form.number}"
-    lines = [f"{t['pickup']} : {site.name}" if lang == "fr" else f"{t['pickup']}: {site.name}",
-             dates.long_slot(delivery.date, delivery.opens, delivery.closes, lang)]
+    # The date line comes first: a long site name may be cut at the slot's edge, the date never.
+    slot = dates.long_slot(delivery.date, delivery.opens, delivery.closes, lang)
+    lines = [f"{t['pickup']} : {slot}" if lang == "fr" else f"{t['pickup']}: {slot}", site.name]
     return {
         "n": n,
         "lang": lang,
