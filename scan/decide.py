@@ -120,5 +120,5 @@ def merge_number(columns: list[Line], name: str) -> Line | None:
     if None in digits:
         return Line(name, None, "doubtful", None, "digit_missing", boxes)
     text = "".join(str(d) for d in digits)
-    value = f"{text[:2]}.{text[2:]}" if name == "amount" else text
+    value = f"{int(text[:2])}.{text[2:]}" if name == "amount" else text  # euros, as "8.50"
     return Line(name, value, "confirmed", None, "", boxes)

@@ -148,3 +148,55 @@ def test_a_corrupt_file_in_the_middle_does_not_stop_the_batch(printed, scanner, 
     assert summary.pages == 4 and summary.counts["accepted"] == 2 and summary.counts["rejected"] == 2
     reasons = {r["source"].rsplit("/", 1)[-1]: r["reason"] for r in rows(engine, db.scanned_pages)}
     assert reasons["2.jpg"] == "truncated" and reasons["3.jpg"] in ("truncated", "empty_pdf", "unreadable")
+
+
+def box_px(box: dict) -> tuple[int, int, int, int]:
+    return tuple(round(v * DPI / 25.4) for v in box["rect"])
+
+
+def tick(image: np.ndarray, box: dict) -> None:
+    x, y, w, h = box_px(box)
+    cv2.line(image, (x + w // 6, y + h // 2), (x + w // 2, y + h - h // 6), 30, 3)
+    cv2.line(image, (x + w // 2, y + h - h // 6), (x + w - 2, y + 2), 30, 3)
+
+
+def test_walkin_member_number_comment_and_payment_are_read(printed, scanner, tmp_path):
+    engine, scan = scanner
+    m = manifest(printed)
+    walkin = [p for p in m["pages"] if p["walkin"]]
+    first, last = walkin[0], next(p for p in walkin if p["form"] == walkin[0]["form"] and p["page"] == p["pages"])
+    image = corpus.render_page(printed[2].out_dir / first["pdf"], first["pdf_page"], DPI)
+    boxes = {b["id"]: b for b in m["layouts"][first["layout"]]["boxes"]}
+    for column, digit in enumerate("0042"):
+        tick(image, boxes[f"n-{column}-{digit}"])
+    tick(image, boxes["q-0-1"])
+    end = corpus.render_page(printed[2].out_dir / last["pdf"], last["pdf_page"], DPI)
+    end_boxes = {b["id"]: b for b in m["layouts"][last["layout"]]["boxes"]}
+    tick(end, end_boxes["p-cheque_alimentaire"])
+    for column, digit in enumerate("0850"):
+        tick(end, end_boxes[f"a-{column}-{digit}"])
+    x, y, w, h = (round(v * DPI / 25.4) for v in m["layouts"][last["layout"]]["zones"]["comment"])
+    cv2.putText(end, "Merci !", (x + 20, y + h // 2), cv2.FONT_HERSHEY_SCRIPT_SIMPLEX, 2, 40, 3)
+    scan([write(tmp_path / "w1.png", image), write(tmp_path / "w2.png", end)])
+    lines = {(l["kind"], l["product"]): l for l in rows(engine, db.page_lines)}
+    assert (lines["member_number", None]["value"], lines["member_number", None]["status"]) == ("0042", "confirmed")
+    assert lines["payment", None]["value"] == "cheque_alimentaire"
+    assert lines["amount", None]["value"] == "8.50"
+    pages = {p["page"]: p for p in rows(engine, db.scanned_pages)}
+    assert pages[last["page"]]["comment"] and cv2.imread(pages[last["page"]]["comment"]) is not None
+    assert pages[1]["comment"] is None
+    [order] = [r for r in order_rows(engine, printed[1])]
+    assert (order["membre"], order["quantite"], order["statut"]) == ("0042", "1", "confirmé")
+
+
+def test_missing_pages_are_reported_per_member(printed, scanner, tmp_path):
+    from scan.orders import month_status
+
+    engine, scan = scanner
+    image, page = clean_page(printed, 0)
+    scan([write(tmp_path / "p1.png", image)])
+    pages_per_form = {p["form"]: p["pages"] for p in manifest(printed)["pages"]}
+    status = month_status(engine, printed[1], pages_per_form)
+    [(form, who, missing)] = status.incomplete
+    assert form == page["form"] and missing == list(range(2, page["pages"] + 1))
+    assert sum(s.returned for s in status.sites) == 1
