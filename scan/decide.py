@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from scan import thresholds as T
 from scan.measure import BoxReading
 
@@ -40,7 +42,20 @@ class Line:
     boxes: list[str] = field(default_factory=list)
 
 
-def decide_box(reading: BoxReading) -> BoxDecision:
+def page_empty_max(readings: list[BoxReading]) -> float:
+    """This page's own "empty" threshold: just above the ink its empty boxes show.
+
+    A clean scan's empty boxes hold no ink at all, so even the faintest trace in a box is
+    worth a look there; a noisy scan earns the wider fixed margin, ``EMPTY_MAX`` at most.
+    """
+    quiet = [r.score for r in readings if r.score < T.EMPTY_MAX]
+    if not quiet:
+        return T.EMPTY_MAX
+    floor = float(np.percentile(quiet, T.NOISE_PERCENTILE))
+    return min(T.EMPTY_MAX, max(T.EMPTY_MIN, T.NOISE_FACTOR * floor + T.EMPTY_MIN))
+
+
+def decide_box(reading: BoxReading, empty_max: float = T.EMPTY_MAX) -> BoxDecision:
     s = reading.score
     if s >= T.FILLED_MIN:
         return BoxDecision(reading.id, CANCELLED, _conf(s - T.FILLED_MIN, 1 - T.FILLED_MIN), s)
@@ -48,11 +63,11 @@ def decide_box(reading: BoxReading) -> BoxDecision:
         return BoxDecision(reading.id, DOUBTFUL, 0.0, s, "filled_band")
     if s >= T.MARKED_MIN:
         return BoxDecision(reading.id, MARKED, _conf(min(s - T.MARKED_MIN, T.FILLED_DOUBT_MIN - s), T.MARKED_MIN), s)
-    if s > T.EMPTY_MAX:
+    if s > empty_max:
         return BoxDecision(reading.id, DOUBTFUL, 0.0, s, "band")
     if reading.ring >= T.RING_DOUBT:
         return BoxDecision(reading.id, DOUBTFUL, 0.0, s, "beside")
-    return BoxDecision(reading.id, EMPTY, _conf(T.EMPTY_MAX - s, T.EMPTY_MAX), s)
+    return BoxDecision(reading.id, EMPTY, _conf(empty_max - s, empty_max), s)
 
 
 def _conf(distance: float, band: float) -> float:

@@ -154,6 +154,11 @@ def with_baseline(readings: list[BoxReading], kinds: list[str] | None = None) ->
     base_ink = float(np.median([r.inside for r in readings]))
     base_pencil = float(np.median([r.pencil for r in readings]))
     kinds = kinds or [""] * len(readings)
-    rings = {kind: float(np.median([r.ring for r, k in zip(readings, kinds) if k == kind])) for kind in set(kinds)}
+    overall = float(np.median([r.ring for r in readings]))
+    rings = {}
+    for kind in set(kinds):
+        own = [r.ring for r, k in zip(readings, kinds) if k == kind]
+        # Two or three boxes of a kind make no baseline: one marked among them would be halved.
+        rings[kind] = float(np.median(own)) if len(own) >= T.MIN_BOXES_FOR_BASELINE else overall
     return [BoxReading(r.id, r.inside, r.pencil, max(0.0, r.ring - rings[k]),
                        score=max(r.inside - base_ink, r.pencil - base_pencil)) for r, k in zip(readings, kinds)]

@@ -13,7 +13,8 @@ import numpy as np
 
 from forms.manifest import page_boxes
 from scan import thresholds as T
-from scan.decide import CANCELLED, DOUBTFUL, EMPTY, MARKED, BoxDecision, Line, apply_rules, decide_box
+from scan.decide import (CANCELLED, DOUBTFUL, EMPTY, MARKED, BoxDecision, Line, apply_rules, decide_box,
+                         page_empty_max)
 from scan.identify import identify
 from scan.measure import calibrate, crop, normalise, read_boxes, zone_ink
 from scan.register import RegistrationError, register
@@ -60,7 +61,9 @@ def read_page(gray, manifest: dict, page: dict, registration, draw: bool, blank:
     flat = normalise(gray, registration, layout["width"], layout["height"])
     calibration = calibrate(flat, layout["marks"])
     boxes = page_boxes(manifest, page)
-    decisions = {r.id: decide_box(r) for r in read_boxes(flat, boxes, calibration, blank)}
+    readings = read_boxes(flat, boxes, calibration, blank)
+    empty_max = page_empty_max(readings)
+    decisions = {r.id: decide_box(r, empty_max) for r in readings}
     lines = apply_rules(boxes, decisions)
     reasons = [f"{line.kind}:{line.product or ''}:{line.reason}" for line in lines if line.status == "doubtful"]
     result = PageResult(REVIEW if reasons else ACCEPTED, reasons[0] if reasons else "", page["id"], page,

@@ -26,6 +26,7 @@ WARP_PX_PER_MM = 8  # px/mm of the normalised page every box is read on (≈ 203
 # --- Measuring a box -------------------------------------------------------------------
 BOX_INSET_MM = 1.1  # mm: skip the printed 0.6 mm outline and its blur, read only the inside
 REFERENCE_DILATE_PX = 3  # px on the normalised page (0.4 mm): printed ink widened by this much
+MIN_BOXES_FOR_BASELINE = 5  # boxes of one kind needed before their median ring is their baseline
 RING_MM = 1.8  # mm: width of the ring just outside the outline, for marks beside or overflowing
 INK_LEVEL = 0.5  # where the ink threshold sits between paper white (0) and mark black (1)
 PENCIL_LEVEL = 0.12  # a lighter threshold, so light pencil still registers as ink
@@ -34,7 +35,10 @@ STREAK_MIN_DEPTH = 6  # grey levels: a column this much darker than paper all al
 MEDIAN_KERNEL = 3  # px on the normalised page: removes scanner speckle before counting ink
 
 # --- Deciding a box (ink fraction above the page's empty-box baseline) -----------------
-EMPTY_MAX = 0.025  # at or below: empty
+EMPTY_MAX = 0.025  # at or below: empty, on the noisiest pages (see EMPTY_MIN)
+EMPTY_MIN = 0.004  # the "empty" threshold on a clean page, whose empty boxes hold no ink
+NOISE_PERCENTILE = 95  # of the scores of this page's quiet boxes: its noise floor
+NOISE_FACTOR = 2.0  # the page's empty threshold is this many noise floors (plus EMPTY_MIN)
 MARKED_MIN = 0.045  # at or above: marked. Between EMPTY_MAX and MARKED_MIN: doubtful
 FILLED_MIN = 0.90  # at or above: filled in completely = cancelled
 FILLED_DOUBT_MIN = 0.82  # between this and FILLED_MIN: marked or cancelled? doubtful
