@@ -47,6 +47,8 @@ def register(gray: np.ndarray, layout: dict, codes: list[Code]) -> Registration:
     found: dict[str, np.ndarray] = {}
     for guess in initial_guesses(layout["qr"], codes):
         px_per_mm = scale_of(guess)
+        if not T.MIN_PX_PER_MM <= px_per_mm <= T.MAX_PX_PER_MM:
+            continue  # a degenerate pairing of codes, not a page at any scanner resolution
         attempt = {name: corners for name, rect in layout["marks"].items()
                    if (corners := find_mark(gray, rect, guess, px_per_mm)) is not None}
         if len(attempt) > len(found):
@@ -132,8 +134,12 @@ def find_mark(gray: np.ndarray, rect: list[float], guess: np.ndarray, px_per_mm:
     x1, y1 = int(min(gray.shape[1], centre[0] + half)), int(min(gray.shape[0], centre[1] + half))
     if x1 - x0 < 4 or y1 - y0 < 4:
         return None
-    window = gray[y0:y1, x0:x1]
+    window = cv2.medianBlur(gray[y0:y1, x0:x1], 5)  # salt noise would pit the square, and the opening widen the pits
     _, dark = cv2.threshold(window, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    # An opening by half a mark wipes thin things touching it (feeder streaks, table rules,
+    # a pen stroke) and leaves the solid square whole.
+    kernel = np.ones((max(3, int(rect[2] * px_per_mm * 0.4)),) * 2, np.uint8)
+    dark = cv2.morphologyEx(dark, cv2.MORPH_OPEN, kernel)
     best = best_square(dark, rect[2] * px_per_mm, centre - (x0, y0))
     if best is None:
         return None
