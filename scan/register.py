@@ -122,7 +122,8 @@ def scale_of(homography: np.ndarray) -> float:
     """Image px per page mm near the page centre."""
     centre = np.array([[105.0, 148.5], [106.0, 148.5], [105.0, 149.5]])
     a, b, c = project(homography, centre)
-    return float(np.sqrt(abs(np.cross(b - a, c - a))))
+    (ux, uy), (vx, vy) = b - a, c - a
+    return float(np.sqrt(abs(ux * vy - uy * vx)))
 
 
 def find_mark(gray: np.ndarray, rect: list[float], guess: np.ndarray, px_per_mm: float) -> np.ndarray | None:
