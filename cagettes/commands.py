@@ -280,7 +280,7 @@ def status_command(ctx: Context, month: str | None) -> None:
     workspace = ctx.workspace()
     lang = ctx.lang(workspace)
     data = months.load_month(workspace.engine(), workspace.config, month)
-    manifest = json.loads((workspace.month_dir(data.month) / "private" / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads(Path(scan_job(workspace, data).manifest_path).read_text(encoding="utf-8"))
     status = month_status(workspace.engine(), data, {p["form"]: p["pages"] for p in manifest["pages"]})
     say = lambda key, **kw: click.echo(translate(SCAN_MESSAGES, key, lang, **kw))  # noqa: E731
     for site in status.sites:

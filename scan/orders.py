@@ -72,8 +72,15 @@ def export_orders(engine: sa.Engine, month: MonthData, path: Path) -> int:
     with path.open("w", encoding="utf-8-sig", newline="") as handle:  # BOM: Excel then reads UTF-8
         writer = csv.DictWriter(handle, fieldnames=ORDER_COLUMNS, delimiter=";")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({key: neutralise(value) for key, value in row.items()} for row in rows)
     return len(rows)
+
+
+def neutralise(value):
+    """A cell a spreadsheet would run as a formula (=, +, -, @) is written as text instead."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 @dataclass

@@ -200,3 +200,10 @@ def test_missing_pages_are_reported_per_member(printed, scanner, tmp_path):
     [(form, who, missing)] = status.incomplete
     assert form == page["form"] and missing == list(range(2, page["pages"] + 1))
     assert sum(s.returned for s in status.sites) == 1
+
+
+def test_exported_cells_never_start_a_formula():
+    from scan.orders import neutralise
+
+    assert [neutralise(v) for v in ("=HYPERLINK(1)", "+33 6", "-1", "@x", "Zoé", 3)] == \
+        ["'=HYPERLINK(1)", "'+33 6", "'-1", "'@x", "Zoé", 3]
