@@ -43,7 +43,7 @@ def grow_members(catalog_dir: Path, count: int) -> None:
 
 
 def make_workspace(root: Path, members: int) -> ws.Workspace:
-    workspace = ws.init_workspace(root)
+    ws.init_workspace(root)
     catalog_dir = ws.copy_sample_csv(root / "catalogue")
     grow_members(catalog_dir, members)
     config = (root / "cagettes.toml").read_text(encoding="utf-8")

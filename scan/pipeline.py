@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 from cagettes import db
 from scan import inputs, reference
-from scan.recognise import ACCEPTED, REJECTED, REVIEW, PageResult, recognise
+from scan.recognise import REJECTED, REVIEW, PageResult, recognise
 
 PAGES_PER_TASK = 4  # small tasks keep both cores busy on a single multi-page PDF
 OVERLAY_JPEG_QUALITY = 80
