@@ -29,6 +29,21 @@ MESSAGES = {
                          "  public site: {site}\n  box manifest: {manifest}"},
     "demo_reuse": {"fr": "Le mois {month} est déjà ouvert dans {path} : il est réimprimé tel quel.",
                    "en": "Month {month} is already open in {path}: it is printed again as it was."},
+    "scan_done": {"fr": "{pages} pages lues : {accepted} acceptées, {review} à vérifier, {rejected} refusées, "
+                        "{duplicate} déjà traitées (comptées une seule fois).",
+                  "en": "{pages} pages read: {accepted} accepted, {review} to review, {rejected} rejected, "
+                        "{duplicate} already processed (counted once)."},
+    "reason_line": {"fr": "  {reason} : {count}", "en": "  {reason}: {count}"},
+    "nothing": {"fr": "Aucun fichier à lire dans {paths}.", "en": "No file to read in {paths}."},
+    "status_site": {"fr": "{site} : {returned}/{issued} bons nominatifs revenus, {walkins} bons libres",
+                    "en": "{site}: {returned}/{issued} member forms back, {walkins} walk-in forms"},
+    "status_missing": {"fr": "    pas encore revenu : {names}", "en": "    not back yet: {names}"},
+    "status_review": {"fr": "Pages à vérifier : {count}", "en": "Pages to review: {count}"},
+    "status_rejected": {"fr": "Pages refusées : {count}", "en": "Rejected pages: {count}"},
+    "status_page": {"fr": "  {source} : {reasons}", "en": "  {source}: {reasons}"},
+    "status_incomplete": {"fr": "  bon {form} ({who}) : page(s) manquante(s) {pages}",
+                          "en": "  form {form} ({who}): missing page(s) {pages}"},
+    "export_done": {"fr": "{count} lignes de commande écrites dans {path}", "en": "{count} order lines written to {path}"},
 }
 
 
@@ -206,23 +221,6 @@ def next_month(today: dt.date) -> str:
 
 
 
-SCAN_MESSAGES = {
-    "scan_done": {"fr": "{pages} pages lues : {accepted} acceptées, {review} à vérifier, {rejected} refusées, "
-                        "{duplicate} déjà traitées (comptées une seule fois).",
-                  "en": "{pages} pages read: {accepted} accepted, {review} to review, {rejected} rejected, "
-                        "{duplicate} already processed (counted once)."},
-    "reason_line": {"fr": "  {reason} : {count}", "en": "  {reason}: {count}"},
-    "nothing": {"fr": "Aucun fichier à lire dans {paths}.", "en": "No file to read in {paths}."},
-    "status_site": {"fr": "{site} : {returned}/{issued} bons nominatifs revenus, {walkins} bons libres",
-                    "en": "{site}: {returned}/{issued} member forms back, {walkins} walk-in forms"},
-    "status_missing": {"fr": "    pas encore revenu : {names}", "en": "    not back yet: {names}"},
-    "status_review": {"fr": "Pages à vérifier : {count}", "en": "Pages to review: {count}"},
-    "status_rejected": {"fr": "Pages refusées : {count}", "en": "Rejected pages: {count}"},
-    "status_page": {"fr": "  {source} : {reasons}", "en": "  {source}: {reasons}"},
-    "status_incomplete": {"fr": "  bon {form} ({who}) : page(s) manquante(s) {pages}",
-                          "en": "  form {form} ({who}): missing page(s) {pages}"},
-    "export_done": {"fr": "{count} lignes de commande écrites dans {path}", "en": "{count} order lines written to {path}"},
-}
 
 
 def scan_job(workspace: ws.Workspace, data) -> "object":
@@ -250,7 +248,7 @@ def scan_command(ctx: Context, paths: tuple[Path, ...], month: str | None, jobs:
     archived = workspace.inbox / "archive"  # already read: never again
     files = [f for f in inputs.iter_files(targets) if isinstance(f, Path) and archived not in f.parents]
     if not files:
-        click.echo(translate(SCAN_MESSAGES, "nothing", ctx.lang(workspace), paths=", ".join(map(str, targets))))
+        ctx.say("nothing", workspace, paths=", ".join(map(str, targets)))
         return
     total = sum(inputs.count_pages(f) or 1 for f in files)
     with click.progressbar(length=total, label="Scans", file=sys.stderr) as bar:
@@ -261,12 +259,11 @@ def scan_command(ctx: Context, paths: tuple[Path, ...], month: str | None, jobs:
 
 
 def report_scan(ctx: Context, workspace: ws.Workspace, summary) -> None:
-    lang = ctx.lang(workspace)
     c = summary.counts
-    click.echo(translate(SCAN_MESSAGES, "scan_done", lang, pages=summary.pages, accepted=c["accepted"],
-                         review=c["needs_review"], rejected=c["rejected"], duplicate=c["duplicate"]))
+    ctx.say("scan_done", workspace, pages=summary.pages, accepted=c["accepted"], review=c["needs_review"],
+            rejected=c["rejected"], duplicate=c["duplicate"])
     for reason, count in summary.reasons.most_common():
-        click.echo(translate(SCAN_MESSAGES, "reason_line", lang, reason=reason, count=count))
+        ctx.say("reason_line", workspace, reason=reason, count=count)
 
 
 @click.command("status", help="Où en est le mois : bons revenus, pages à vérifier, pages refusées.")
@@ -278,11 +275,12 @@ def status_command(ctx: Context, month: str | None) -> None:
     from scan.orders import month_status
 
     workspace = ctx.workspace()
-    lang = ctx.lang(workspace)
     data = months.load_month(workspace.engine(), workspace.config, month)
     manifest = json.loads(Path(scan_job(workspace, data).manifest_path).read_text(encoding="utf-8"))
     status = month_status(workspace.engine(), data, {p["form"]: p["pages"] for p in manifest["pages"]})
-    say = lambda key, **kw: click.echo(translate(SCAN_MESSAGES, key, lang, **kw))  # noqa: E731
+    def say(key: str, **params) -> None:
+        ctx.say(key, workspace, **params)
+
     for site in status.sites:
         say("status_site", site=site.site, returned=site.returned, issued=site.issued, walkins=site.walkins_returned)
         if site.not_returned:
@@ -318,7 +316,7 @@ def export_orders_command(ctx: Context, month: str | None, output: Path | None) 
     data = months.load_month(workspace.engine(), workspace.config, month)
     path = output or workspace.month_dir(data.month) / "private" / "commandes.csv"
     count = export_orders(workspace.engine(), data, path)
-    click.echo(translate(SCAN_MESSAGES, "export_done", ctx.lang(workspace), count=count, path=path))
+    ctx.say("export_done", workspace, count=count, path=path)
 
 
 COMMANDS = (init_command, check_command, month_group, print_command, site_command, demo_command,

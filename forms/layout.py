@@ -113,7 +113,7 @@ def parse_box(element_id: str, rect: Rect) -> Box | None:
     groups = match.groups()
     if kind == "quantity":
         return Box(element_id, kind, rect, product=int(groups[0]), value=int(groups[1]))
-    if kind in ("tolerance",):
+    if kind == "tolerance":
         return Box(element_id, kind, rect, product=int(groups[0]))
     if kind == "payment":
         return Box(element_id, kind, rect, value=groups[0])

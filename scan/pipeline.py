@@ -64,7 +64,6 @@ class PageReport:
 class BatchSummary:
     counts: Counter = field(default_factory=Counter)  # accepted / needs_review / rejected / duplicate
     reasons: Counter = field(default_factory=Counter)  # rejected and review reasons
-    reports: list[PageReport] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
@@ -188,7 +187,6 @@ def record(engine: sa.Engine, month: str, report: PageReport, summary: BatchSumm
     summary.counts[report.outcome] += 1
     if report.reason:
         summary.reasons[report.reason] += 1
-    summary.reports.append(report)
 
 
 def earlier_scan(conn, page_id: str | None) -> int | None:

@@ -94,3 +94,10 @@ def test_next_month_wraps_the_year():
 
     assert next_month(dt.date(2026, 12, 3)) == "2027-01"
     assert next_month(dt.date(2026, 11, 26)) == "2026-12"
+
+
+def test_every_cli_message_has_french_and_english():
+    from cagettes.commands import MESSAGES
+    from cagettes.i18n import check_complete
+
+    assert check_complete(MESSAGES) == []
