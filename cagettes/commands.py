@@ -33,6 +33,10 @@ MESSAGES = {
                         "{duplicate} déjà traitées (comptées une seule fois).",
                   "en": "{pages} pages read: {accepted} accepted, {review} to review, {rejected} rejected, "
                         "{duplicate} already processed (counted once)."},
+    "scan_vanished": {"fr": "{count} fichier(s) disparu(s) avant d'être lu(s) ici : un autre poste les a lus "
+                            "puis archivés (ou quelqu'un les a déplacés).",
+                      "en": "{count} file(s) gone before being read here: another station read and archived "
+                            "them (or someone moved them)."},
     "reason_line": {"fr": "  {reason} : {count}", "en": "  {reason}: {count}"},
     "nothing": {"fr": "Aucun fichier à lire dans {paths}.", "en": "No file to read in {paths}."},
     "status_site": {"fr": "{site} : {returned}/{issued} bons nominatifs revenus, {walkins} bons libres",
@@ -262,6 +266,8 @@ def report_scan(ctx: Context, workspace: ws.Workspace, summary) -> None:
     c = summary.counts
     ctx.say("scan_done", workspace, pages=summary.pages, accepted=c["accepted"], review=c["needs_review"],
             rejected=c["rejected"], duplicate=c["duplicate"])
+    if c["vanished"]:
+        ctx.say("scan_vanished", workspace, count=c["vanished"])
     for reason, count in summary.reasons.most_common():
         ctx.say("reason_line", workspace, reason=reason, count=count)
 

@@ -1,13 +1,37 @@
-"""The workspace database (SQLite by default), through SQLAlchemy Core.
+"""The workspace database (SQLite by default, or a shared PostgreSQL server), through SQLAlchemy Core.
 
 Personal data lives here (the month's member snapshot) as well as in the catalog spreadsheets
 and in ``output/<month>/private/``; nowhere else.
+
+The tables below are the schema at the latest migration (``cagettes/migrations/versions/``):
+a change here needs a new migration (README, "Changing the database"); a test fails until the
+migrations and these tables agree.
 """
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-metadata = sa.MetaData()
+from cagettes.errors import DatabaseError
+
+# Several scanning stations may write at once. SQLite makes a writer wait for the other's
+# transaction (one page: milliseconds) for up to this long before "database is locked".
+SQLITE_BUSY_TIMEOUT_MS = 60_000
+
+# Constraint names that do not depend on the backend, so a later migration can name what it drops.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# The one scan of a printed page that counts (scan.orders.effective_pages): not rejected, not a
+# conflict. At most one per page, enforced by the database so that two stations reading two
+# scans of the same page at the same moment cannot both count it.
+EFFECTIVE_SCAN = "outcome <> 'rejected' AND conflict_of IS NULL"
+
+metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 
 months = sa.Table(
     "months", metadata,
@@ -58,6 +82,8 @@ scanned_pages = sa.Table(
     sa.Column("overlay", sa.String(1000), nullable=True),
     sa.Column("comment", sa.String(1000), nullable=True),
     sa.Column("kept_image", sa.String(1000), nullable=True),  # rejected pages: the image set aside
+    sa.Index("uq_scanned_pages_effective", "month", "form", "page", unique=True,
+             sqlite_where=sa.text(EFFECTIVE_SCAN), postgresql_where=sa.text(EFFECTIVE_SCAN)),
 )
 
 box_readings = sa.Table(
@@ -83,7 +109,57 @@ page_lines = sa.Table(
 )
 
 
+def fit(table: sa.Table, row: dict) -> dict:
+    """Texts cut to their column's length: PostgreSQL refuses a longer one where SQLite keeps it
+    (a foreign QR code's text in ``page_id``), and one odd page must not stop a batch."""
+    def cut(name, value):
+        length = getattr(table.c[name].type, "length", None)
+        return value[:length] if isinstance(value, str) and length else value
+
+    return {name: cut(name, value) for name, value in row.items()}
+
+
 def connect(url: str) -> sa.Engine:
-    engine = sa.create_engine(url, future=True)
-    metadata.create_all(engine)
+    """An engine on ``url``, its schema brought to the latest migration first."""
+    from cagettes import migrations  # it reads the tables below: imported once they exist
+
+    engine = make_engine(url)
+    try:
+        migrations.upgrade(engine)
+    except sa.exc.OperationalError as error:
+        engine.dispose()
+        raise DatabaseError(unreachable_message(engine.url, error)) from error
     return engine
+
+
+def make_engine(url: str | sa.URL) -> sa.Engine:
+    url = sa.make_url(url)
+    if url.drivername == "postgresql":  # SQLAlchemy would pick psycopg2; psycopg 3 is what we ship
+        url = url.set(drivername="postgresql+psycopg")
+    if url.get_backend_name() != "sqlite":
+        return sa.create_engine(url, pool_pre_ping=True)  # a station may outlive a server restart
+    engine = sa.create_engine(url)
+    sa.event.listen(engine, "connect", _sqlite_connect)
+    sa.event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _sqlite_connect(dbapi_connection, _record) -> None:
+    # The driver's own BEGIN is deferred: a transaction that reads, then writes, fails at once
+    # with "database is locked" when another station wrote in between, whatever the timeout.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")  # readers never wait for the writer
+    cursor.close()
+
+
+def _sqlite_begin(conn) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE")  # take the write lock first, waiting for it if need be
+
+
+def unreachable_message(url: sa.URL, error: Exception) -> str:
+    cause = str(getattr(error, "orig", error)).strip().splitlines()[0]
+    return (f"Impossible d'ouvrir la base de données {url.render_as_string(hide_password=True)} : {cause}. "
+            "Vérifiez « url » dans la section [base] de cagettes.toml, et pour PostgreSQL que le serveur "
+            "est démarré et joignable depuis ce poste.")

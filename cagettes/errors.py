@@ -5,6 +5,7 @@
     ├── CatalogError       the catalog spreadsheets are invalid (all problems listed)
     ├── WorkspaceError     no workspace here, or one already exists
     ├── MonthError         a month that is not open, already open, or badly written
+    ├── DatabaseError      the database cannot be reached, or its schema is not one we know
     └── RenderError        a template or a PDF could not be produced
 
 Each carries a French-first message; ``problems`` lists every individual problem where the
@@ -71,6 +72,10 @@ class WorkspaceError(CagettesError):
 
 
 class MonthError(CagettesError):
+    pass
+
+
+class DatabaseError(CagettesError):
     pass
 
 

@@ -2,7 +2,7 @@
 
     cagettes.toml      settings (association, calendar, public site, secret)
     catalogue.xlsx     the catalog, edited in LibreOffice or Excel (or a folder of CSV files)
-    cagettes.db        the SQLite database: months, forms, scans, orders
+    cagettes.db        the SQLite database: months, forms, scans, orders (or a PostgreSQL server: [base] url)
     templates/         optional: the association's own templates, searched before the defaults
     scans/             the scan inbox
     output/            generated files; output/<month>/private/ holds everything with names
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -48,6 +49,11 @@ class Workspace:
         return self.config.output_dir / month
 
     def engine(self) -> sa.Engine:
+        """One engine per workspace: one pool of connections, the schema checked once."""
+        return self._engine
+
+    @cached_property
+    def _engine(self) -> sa.Engine:
         return db.connect(self.config.database_url)
 
 

@@ -4,12 +4,19 @@ Workers (one per core) read and recognise pages and write the pictures (overlay 
 volunteers, comment crop for the living lab, the page itself when rejected); the main process
 alone writes the database, one transaction per page, so a crash never leaves half a page and a
 re-run skips what is already there (pages are known by the hash of their pixels).
+
+Several stations may scan into one database at once (two `cagettes scan` on one SQLite file, or
+on a shared PostgreSQL server). The database settles who came first: the hash of the pixels is
+unique, and so is the scan that counts for each printed page (``db.EFFECTIVE_SCAN``). A page
+whose insert breaks either is recorded again from the start, and then finds the other
+station's row: a duplicate, or a conflict.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import json
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -27,6 +34,9 @@ from scan.recognise import REJECTED, REVIEW, PageResult, recognise
 
 PAGES_PER_TASK = 4  # small tasks keep both cores busy on a single multi-page PDF
 OVERLAY_JPEG_QUALITY = 80
+# Another station's row can make an insert fail once per unique rule (same pixels, same page);
+# a third failure would be a bug, and is raised.
+RECORD_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -62,12 +72,14 @@ class PageReport:
 
 @dataclass
 class BatchSummary:
-    counts: Counter = field(default_factory=Counter)  # accepted / needs_review / rejected / duplicate
+    # accepted / needs_review / rejected / duplicate, and vanished: files another station
+    # archived before this one could open them (that station read them).
+    counts: Counter = field(default_factory=Counter)
     reasons: Counter = field(default_factory=Counter)  # rejected and review reasons
 
     @property
     def pages(self) -> int:
-        return sum(self.counts.values())
+        return sum(n for outcome, n in self.counts.items() if outcome != "vanished")
 
 
 def scan(engine: sa.Engine, job: Job, paths: Iterable[Path], jobs: int = 2,
@@ -97,16 +109,37 @@ def plan_tasks(path: Path) -> list[tuple[str, list[int] | None]]:
 
 
 def archive(files: Iterable[Path], inbox: Path) -> Path:
-    """Processed inbox files move to scans/archive/<date>/: nothing is deleted, nothing read twice."""
+    """Processed inbox files move to scans/archive/<date>/: nothing is deleted, nothing read twice.
+
+    Another station may archive the same files at the same moment: a file already gone was
+    archived by it, and a name already taken in the archive is never overwritten.
+    """
     folder = inbox / "archive" / dt.date.today().isoformat()
     for path in files:
-        if path.is_file() and folder not in path.parents:
+        if folder not in path.parents:
             folder.mkdir(parents=True, exist_ok=True)
-            target = folder / path.name
-            while target.exists():
-                target = target.with_name(f"{target.stem}-1{target.suffix}")
-            path.rename(target)
+            move_without_overwriting(path, folder / path.name)
     return folder
+
+
+def move_without_overwriting(path: Path, target: Path) -> None:
+    """``path`` to ``target``, or ``target-1``... if taken; nothing when ``path`` is gone."""
+    while True:
+        try:
+            os.link(path, target)  # unlike rename, fails when the target exists
+            break
+        except FileExistsError:
+            target = target.with_name(f"{target.stem}-1{target.suffix}")
+        except FileNotFoundError:
+            return
+        except OSError:  # a file system without hard links (FAT, some network shares)
+            if not target.exists() and path.exists():
+                path.rename(target)
+            return
+    try:
+        path.unlink()
+    except FileNotFoundError:  # the other station moved it meanwhile: its copy is enough
+        target.unlink()
 
 
 def run_task(task: tuple[Job, str, list[int] | None]) -> list[PageReport]:
@@ -168,51 +201,74 @@ def save_picture(job: Job, folder: str, sha: str, image: np.ndarray | None, suff
     path = Path(job.pictures_dir) / folder / f"{sha[:20]}{suffix}"
     path.parent.mkdir(parents=True, exist_ok=True)
     params = [cv2.IMWRITE_JPEG_QUALITY, OVERLAY_JPEG_QUALITY] if suffix == ".jpg" else []
-    cv2.imwrite(str(path), image, params)
+    # Two stations reading the same image write the same file: each writes its own, then swaps
+    # it in whole, so nobody ever sees half a picture.
+    partial = path.with_name(f".{path.stem}.{os.getpid()}{suffix}")
+    cv2.imwrite(str(partial), image, params)
+    partial.replace(path)
     return str(path)
 
 
 def record(engine: sa.Engine, month: str, report: PageReport, summary: BatchSummary) -> None:
     """One transaction per page: all of it is stored, or none of it."""
-    with engine.begin() as conn:
-        if conn.execute(sa.select(db.scanned_pages.c.id).where(db.scanned_pages.c.sha256 == report.sha256)).first():
-            summary.counts["duplicate"] += 1
-            return
-        conflict = earlier_scan(conn, report.page_id) if report.outcome != REJECTED else None
-        if conflict is not None:
-            report.outcome, report.reason = REVIEW, "conflict"
-            report.review_reasons = ["conflict"] + report.review_reasons
-        page_id = insert_page(conn, month, report, conflict)
-        insert_details(conn, page_id, report)
-    summary.counts[report.outcome] += 1
-    if report.reason:
-        summary.reasons[report.reason] += 1
+    if vanished(report):
+        summary.counts["vanished"] += 1
+        return
+    for attempt in range(1, RECORD_ATTEMPTS + 1):
+        try:
+            with engine.begin() as conn:
+                row = store(conn, month, report)
+            break
+        except sa.exc.IntegrityError:  # another station stored this image, or this page, meanwhile
+            if attempt == RECORD_ATTEMPTS:
+                raise
+    summary.counts[row["outcome"] if row else "duplicate"] += 1
+    if row and row["reason"]:
+        summary.reasons[row["reason"]] += 1
 
 
-def earlier_scan(conn, page_id: str | None) -> int | None:
-    if not page_id:
+def vanished(report: PageReport) -> bool:
+    """A file that was listed but is gone when opened: another station archived it, after reading it."""
+    return report.outcome == REJECTED and report.reason == "unreadable" and not Path(report.source).exists()
+
+
+def store(conn, month: str, report: PageReport) -> dict | None:
+    """The row stored for ``report`` (with its details), or None when this image is already there."""
+    if conn.execute(sa.select(db.scanned_pages.c.id).where(db.scanned_pages.c.sha256 == report.sha256)).first():
+        return None
+    conflict = earlier_scan(conn, month, report) if report.outcome != REJECTED else None
+    row = page_row(month, report, conflict)
+    page_id = int(conn.execute(db.scanned_pages.insert().values(**row)).inserted_primary_key[0])
+    insert_details(conn, page_id, report)
+    return row
+
+
+def earlier_scan(conn, month: str, report: PageReport) -> int | None:
+    """The scan that counts for this printed page, when there is one already."""
+    if report.form is None:
         return None
     t = db.scanned_pages.c
-    return conn.execute(sa.select(t.id).where(t.page_id == page_id, t.outcome != REJECTED, t.conflict_of.is_(None))
-                        .order_by(t.id).limit(1)).scalar()
+    return conn.execute(sa.select(t.id).where(t.month == month, t.form == report.form, t.page == report.page,
+                                              t.outcome != REJECTED, t.conflict_of.is_(None))).scalar()
 
 
-def insert_page(conn, month: str, report: PageReport, conflict: int | None) -> int:
-    values = {k: getattr(report, k) for k in ("sha256", "outcome", "reason", "detail", "page_id", "form", "page",
-                                               "fit_error_mm", "review_reasons", "overlay", "comment", "kept_image")}
-    result = conn.execute(db.scanned_pages.insert().values(
-        month=month, source=report.source, source_index=report.index, conflict_of=conflict,
-        scanned_at=dt.datetime.now(dt.timezone.utc), **values))
-    return int(result.inserted_primary_key[0])
+def page_row(month: str, report: PageReport, conflict: int | None) -> dict:
+    row = {k: getattr(report, k) for k in ("sha256", "outcome", "reason", "detail", "page_id", "form", "page",
+                                           "fit_error_mm", "review_reasons", "overlay", "comment", "kept_image")}
+    row.update(month=month, source=report.source, source_index=report.index, conflict_of=conflict,
+               scanned_at=dt.datetime.now(dt.timezone.utc))
+    if conflict is not None:
+        row.update(outcome=REVIEW, reason="conflict", review_reasons=["conflict"] + report.review_reasons)
+    return db.fit(db.scanned_pages, row)
 
 
 def insert_details(conn, page_id: int, report: PageReport) -> None:
     if report.boxes:
-        conn.execute(db.box_readings.insert(), [
-            {"scanned_page": page_id, "box": b, "state": s, "confidence": c, "score": sc, "reason": r}
+        conn.execute(db.box_readings.insert(), [db.fit(db.box_readings, {
+            "scanned_page": page_id, "box": b, "state": s, "confidence": c, "score": sc, "reason": r})
             for b, s, c, sc, r in report.boxes])
     if report.lines:
-        conn.execute(db.page_lines.insert(), [
-            {"scanned_page": page_id, "kind": l["kind"], "product": l["product"],
-             "value": None if l["value"] is None else str(l["value"]), "status": l["status"],
-             "reason": l["reason"], "boxes": l["boxes"]} for l in report.lines])
+        conn.execute(db.page_lines.insert(), [db.fit(db.page_lines, {
+            "scanned_page": page_id, "kind": l["kind"], "product": l["product"],
+            "value": None if l["value"] is None else str(l["value"]), "status": l["status"],
+            "reason": l["reason"], "boxes": l["boxes"]}) for l in report.lines])

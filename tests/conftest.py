@@ -1,10 +1,13 @@
-"""Shared fixtures: a real workspace from the sample association, a real printed month.
+"""Shared fixtures: a real workspace from the sample association, a real printed month, and the
+database of each: SQLite, or a real PostgreSQL server for tests marked ``BOTH_BACKENDS``.
 
 Printing takes several seconds, so the printed month is built once per test process
-(session scope) and only read by the tests that use it.
+(session scope) and only read by the tests that use it; ``station`` copies it into a new
+workspace on a fresh database, as a second scanning station of the association would be.
 """
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,8 @@ import pytest
 from cagettes import months
 from cagettes import workspace as ws
 from catalog import load_catalog
+from tests import pg
+from tests.backends import use_database
 
 MONTH = "2026-12"
 
@@ -30,9 +35,56 @@ def printed(tmp_path_factory):
     return workspace, data, result
 
 
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL server for this test process: CAGETTES_TEST_PG_URL's, or one started here."""
+    try:
+        server = pg.server()
+    except pg.PostgresUnavailable as error:
+        pytest.fail(str(error), pytrace=False)
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def workspace(tmp_path) -> ws.Workspace:
-    return ws.init_workspace(tmp_path / "ws")
+def backend() -> str:
+    """The database of the test's workspace; BOTH_BACKENDS (tests/backends.py) overrides it."""
+    return "sqlite"
+
+
+@pytest.fixture
+def database_url(backend, tmp_path, request):
+    """A fresh, empty database of ``backend``: a SQLite file, or a new PostgreSQL database."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    server = request.getfixturevalue("pg_server")
+    name = server.create_database()
+    yield server.url(name)
+    server.drop_database(name)
+
+
+@pytest.fixture
+def workspace(tmp_path, backend, request) -> ws.Workspace:
+    root = tmp_path / "ws"
+    ws.init_workspace(root)
+    if backend != "sqlite":  # SQLite: the workspace's own default file
+        use_database(root, request.getfixturevalue("database_url"))
+    return ws.open_workspace(root)
+
+
+@pytest.fixture
+def station(printed, tmp_path, backend, request) -> ws.Workspace:
+    """The printed month's workspace copied (bundles, manifest), on a fresh database of
+    ``backend`` where the month is open: the same forms, numbered alike, ready to scan."""
+    root = tmp_path / "station"
+    shutil.copytree(printed[0].root, root, ignore=shutil.ignore_patterns("cagettes.db*", "scans", "site"))
+    (root / "scans").mkdir()
+    if backend != "sqlite":
+        use_database(root, request.getfixturevalue("database_url"))
+    station = ws.open_workspace(root)
+    months.open_month(station.engine(), station.config, load_catalog(station.config.catalog_path), MONTH)
+    return station
 
 
 def pdf_page_image(path: Path, index: int, dpi: int = 150):

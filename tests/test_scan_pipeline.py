@@ -14,15 +14,16 @@ from cagettes import db
 from forms.ids import PageId
 from scan import corpus, pipeline
 from scan.orders import order_rows
+from tests.backends import BOTH_BACKENDS
 
 DPI = 200
 
 
 @pytest.fixture
-def scanner(printed, tmp_path):
+def scanner(printed, tmp_path, database_url):
     """A fresh database on the printed month, and a function scanning paths into it."""
     workspace, data, result = printed
-    engine = db.connect(f"sqlite:///{tmp_path / 'scan.db'}")
+    engine = db.connect(database_url)
     job = pipeline.Job(data.month, str(result.manifest_path), data.secret, str(tmp_path / "pictures"))
     return engine, lambda paths: pipeline.scan(engine, job, paths, jobs=2)
 
@@ -38,9 +39,10 @@ def clean_page(printed, number: int = 0) -> tuple[np.ndarray, dict]:
 
 def rows(engine, table) -> list[dict]:
     with engine.connect() as conn:
-        return [dict(r) for r in conn.execute(sa.select(table)).mappings()]
+        return [dict(r) for r in conn.execute(sa.select(table).order_by(*table.primary_key)).mappings()]
 
 
+@BOTH_BACKENDS
 def test_round_trip_gives_the_marked_orders_without_silent_errors(printed, scanner, tmp_path):
     engine, scan = scanner
     paths = corpus.generate(printed[2].manifest_path, tmp_path / "corpus", pages=8, dpi=DPI, seed=11)
@@ -106,6 +108,17 @@ def test_each_rejection_has_its_reason_and_the_page_is_kept(printed, scanner, tm
     assert summary.counts["rejected"] == 1
 
 
+@BOTH_BACKENDS
+def test_a_foreign_code_longer_than_its_column_is_rejected_not_a_crash(printed, scanner, tmp_path):
+    """PostgreSQL refuses a text longer than its column where SQLite keeps it whole."""
+    engine, scan = scanner
+    text = "https://example.org/bons-de-reduction/" + "x" * 80
+    summary = scan([write(tmp_path / "coupon.png", forged(printed, text))])
+    [page] = rows(engine, db.scanned_pages)
+    assert (page["outcome"], page["reason"]) == ("rejected", "not_ours") and summary.counts["rejected"] == 1
+    assert text.startswith(page["page_id"]) and len(page["page_id"]) == db.scanned_pages.c.page_id.type.length
+
+
 def test_erased_marks_mean_registration_failed(printed, scanner, tmp_path):
     engine, scan = scanner
     image, page = clean_page(printed)
@@ -117,6 +130,7 @@ def test_erased_marks_mean_registration_failed(printed, scanner, tmp_path):
     assert (row["outcome"], row["reason"]) == ("rejected", "registration_failed")
 
 
+@BOTH_BACKENDS
 def test_same_image_twice_counts_once_and_a_rescan_is_a_conflict(printed, scanner, tmp_path):
     engine, scan = scanner
     image, page = clean_page(printed)
@@ -137,6 +151,7 @@ def test_same_image_twice_counts_once_and_a_rescan_is_a_conflict(printed, scanne
     assert [(r["quantite"], r["statut"]) for r in orders] == [("2", "confirmé")]  # not doubled
 
 
+@BOTH_BACKENDS
 def test_a_corrupt_file_in_the_middle_does_not_stop_the_batch(printed, scanner, tmp_path):
     engine, scan = scanner
     good = write(tmp_path / "1.png", clean_page(printed, 0)[0])
@@ -160,6 +175,7 @@ def tick(image: np.ndarray, box: dict) -> None:
     cv2.line(image, (x + w // 2, y + h - h // 6), (x + w - 2, y + 2), 30, 3)
 
 
+@BOTH_BACKENDS
 def test_walkin_member_number_comment_and_payment_are_read(printed, scanner, tmp_path):
     engine, scan = scanner
     m = manifest(printed)
@@ -189,6 +205,7 @@ def test_walkin_member_number_comment_and_payment_are_read(printed, scanner, tmp
     assert (order["membre"], order["quantite"], order["statut"]) == ("0042", "1", "confirmé")
 
 
+@BOTH_BACKENDS
 def test_missing_pages_are_reported_per_member(printed, scanner, tmp_path):
     from scan.orders import month_status
 
