@@ -6,6 +6,9 @@ that count (not rejected, not a conflict) makes the second insert fail, and the 
 records that scan as a conflict. Scans recorded before the index existed that would break it
 become conflicts of the first one, as the pipeline would have recorded them.
 
+SQLite files made before migrations hold the unique constraint on sha256 without a name: the
+table is rebuilt with its name, as a new database has it, so that later migrations can name it.
+
 Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-26
@@ -14,6 +17,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+
+NAMING_CONVENTION = {"uq": "uq_%(table_name)s_%(column_0_name)s"}
 
 revision = "0002"
 down_revision = "0001"
@@ -29,6 +34,7 @@ pages = sa.table("scanned_pages", sa.column("id", sa.Integer), sa.column("month"
 
 def upgrade() -> None:
     mark_later_scans_as_conflicts(op.get_bind())
+    name_the_unique_sha256(op.get_bind())
     op.create_index("uq_scanned_pages_effective", "scanned_pages", ["month", "form", "page"], unique=True,
                     sqlite_where=sa.text(EFFECTIVE), postgresql_where=sa.text(EFFECTIVE))
 
@@ -44,6 +50,13 @@ def mark_later_scans_as_conflicts(conn) -> None:
         conn.execute(pages.update().where(pages.c.id == row["id"]).values(
             outcome="needs_review", reason="conflict", conflict_of=first[key],
             review_reasons=["conflict"] + list(row["review_reasons"] or [])))
+
+
+def name_the_unique_sha256(conn) -> None:
+    if None not in [u["name"] for u in sa.inspect(conn).get_unique_constraints("scanned_pages")]:
+        return
+    with op.batch_alter_table("scanned_pages", recreate="always", naming_convention=NAMING_CONVENTION):
+        pass  # the table is copied, its reflected constraints named by the convention
 
 
 def downgrade() -> None:
