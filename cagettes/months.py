@@ -25,18 +25,25 @@ _DECODERS = {"Decimal": Decimal, "dt.time": dt.time.fromisoformat, "dt.date": dt
 def open_month(engine: sa.Engine, config: Config, catalog: Catalog, month_text: str) -> MonthData:
     year, month = parse_month(month_text, config.lang)
     month_key = f"{year:04d}-{month:02d}"
-    with engine.begin() as conn:
-        if conn.execute(sa.select(db.months.c.month).where(db.months.c.month == month_key)).first():
-            raise MonthError(f"Le mois {month_key} est déjà ouvert : ses prix et ses bons sont figés. "
-                             f"Utilisez « cagettes print {month_key} » pour réimprimer.")
-        calendar = month_calendar(year, month, catalog.sites, config.calendar)
-        snapshot = build_snapshot(config, catalog, calendar.deliveries)
-        conn.execute(db.months.insert().values(
-            month=month_key, status="open", opened_at=dt.datetime.now(dt.timezone.utc),
-            forms_date=calendar.forms_date, deadline=calendar.deadline,
-            supplier_order_date=calendar.supplier_order_date, snapshot=snapshot))
-        conn.execute(db.forms.insert(), number_forms(month_key, catalog, config.free_forms_per_site))
+    try:
+        with engine.begin() as conn:
+            if conn.execute(sa.select(db.months.c.month).where(db.months.c.month == month_key)).first():
+                raise MonthError(already_open_message(month_key))
+            calendar = month_calendar(year, month, catalog.sites, config.calendar)
+            snapshot = build_snapshot(config, catalog, calendar.deliveries)
+            conn.execute(db.months.insert().values(
+                month=month_key, status="open", opened_at=dt.datetime.now(dt.timezone.utc),
+                forms_date=calendar.forms_date, deadline=calendar.deadline,
+                supplier_order_date=calendar.supplier_order_date, snapshot=snapshot))
+            conn.execute(db.forms.insert(), number_forms(month_key, catalog, config.free_forms_per_site))
+    except sa.exc.IntegrityError:  # another station opened it between our check and our insert
+        raise MonthError(already_open_message(month_key)) from None
     return load_month(engine, config, month_key)
+
+
+def already_open_message(month: str) -> str:
+    return (f"Le mois {month} est déjà ouvert : ses prix et ses bons sont figés. "
+            f"Utilisez « cagettes print {month} » pour réimprimer.")
 
 
 def number_forms(month: str, catalog: Catalog, walkins_per_site: int) -> list[dict]:

@@ -11,6 +11,7 @@ from cagettes import months
 from cagettes.cli import main
 from cagettes.errors import MonthError
 from catalog import load_catalog
+from tests.backends import BOTH_BACKENDS
 
 
 def set_cell(workbook_path, sheet, column_header, row, value):
@@ -21,6 +22,7 @@ def set_cell(workbook_path, sheet, column_header, row, value):
     book.save(workbook_path)
 
 
+@BOTH_BACKENDS
 def test_prices_are_frozen_when_the_month_opens(workspace):
     catalog = load_catalog(workspace.config.catalog_path)
     opened = months.open_month(workspace.engine(), workspace.config, catalog, "2026-12")
@@ -30,6 +32,7 @@ def test_prices_are_frozen_when_the_month_opens(workspace):
     assert months.load_month(workspace.engine(), workspace.config, "2026-12").products[0].price == before
 
 
+@BOTH_BACKENDS
 def test_a_month_opens_once_and_forms_are_numbered_per_site(workspace):
     catalog = load_catalog(workspace.config.catalog_path)
     data = months.open_month(workspace.engine(), workspace.config, catalog, "2026-12")

@@ -5,11 +5,15 @@ import csv
 
 from cagettes.cli import main
 from scan import corpus
+from tests.backends import BOTH_BACKENDS, use_database
 
 
-def test_scan_the_inbox_then_status_and_export(tmp_path, capsys):
+@BOTH_BACKENDS
+def test_scan_the_inbox_then_status_and_export(tmp_path, capsys, backend, request):
     root = tmp_path / "asso"
     assert main(["init", str(root)]) == 0
+    if backend != "sqlite":
+        use_database(root, request.getfixturevalue("database_url"))
     assert main(["-w", str(root), "month", "open", "2026-12"]) == 0
     assert main(["-w", str(root), "print", "forms", "--jobs", "1"]) == 0
     manifest = root / "output" / "2026-12" / "private" / "manifest.json"
@@ -32,11 +36,9 @@ def test_scan_the_inbox_then_status_and_export(tmp_path, capsys):
     assert {r["statut"] for r in table} <= {"confirmé", "douteux"}
 
 
-def test_scanning_the_inbox_again_counts_nothing_twice(tmp_path, capsys):
-    root = tmp_path / "asso"
-    main(["init", str(root)])
-    main(["-w", str(root), "month", "open", "2026-12"])
-    main(["-w", str(root), "print", "forms", "--jobs", "1"])
+@BOTH_BACKENDS
+def test_scanning_the_inbox_again_counts_nothing_twice(station, tmp_path, capsys):
+    root = station.root
     paths = corpus.generate(root / "output" / "2026-12" / "private" / "manifest.json", tmp_path / "c", pages=2, dpi=200)
     capsys.readouterr()
     assert main(["-w", str(root), "scan", *map(str, paths)]) == 0

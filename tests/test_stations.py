@@ -19,6 +19,8 @@ import cv2
 import sqlalchemy as sa
 
 from cagettes import db, months
+from cagettes.errors import MonthError
+from catalog import load_catalog
 from scan import corpus, inputs, pipeline
 from scan.orders import order_rows
 from tests.backends import BOTH_BACKENDS
@@ -36,12 +38,12 @@ def report(sha: str, form: int = 3, page: int = 1) -> pipeline.PageReport:
                 "boxes": ["q-0-2"]}])
 
 
-def just_before_inserting_a_page(engine: sa.Engine, action) -> None:
+def just_before_inserting(engine: sa.Engine, table: sa.Table, action) -> None:
     """``action()`` once, between ``engine``'s check of what is stored and its insert."""
     done = []
 
     def hook(conn, cursor, statement, *args):
-        if statement.startswith("INSERT INTO scanned_pages") and not done:
+        if statement.startswith(f"INSERT INTO {table.name}") and not done:
             done.append(True)
             action()
 
@@ -53,20 +55,29 @@ def stored(engine: sa.Engine, table: sa.Table = db.scanned_pages) -> list[dict]:
         return [dict(r) for r in conn.execute(sa.select(table).order_by(*table.primary_key)).mappings()]
 
 
+def meanwhile(backend: str, engine: sa.Engine, table: sa.Table, work) -> threading.Thread:
+    """``work`` runs as another station when ``engine`` is between its check and its insert
+    into ``table``: on PostgreSQL it is done before our insert; on SQLite it waits for our
+    commit (BEGIN IMMEDIATE). Join the thread once ours is done."""
+    other = threading.Thread(target=work)
+
+    def other_station():
+        other.start()
+        if backend == "postgresql":
+            other.join()
+
+    just_before_inserting(engine, table, other_station)
+    return other
+
+
 def race(database_url: str, backend: str, ours: pipeline.PageReport, theirs: pipeline.PageReport):
     """The other station records ``theirs`` while we are between check and insert of ``ours``."""
     engine, other_engine = db.connect(database_url), db.connect(database_url)
     summaries = pipeline.BatchSummary(), pipeline.BatchSummary()
-    other = threading.Thread(target=pipeline.record, args=(other_engine, MONTH, theirs, summaries[1]))
-
-    def other_station():
-        other.start()
-        if backend == "postgresql":  # nothing holds it back: it commits before our insert
-            other.join()
-
-    just_before_inserting_a_page(engine, other_station)
+    other = meanwhile(backend, engine, db.scanned_pages,
+                      lambda: pipeline.record(other_engine, MONTH, theirs, summaries[1]))
     pipeline.record(engine, MONTH, ours, summaries[0])
-    other.join()  # SQLite: BEGIN IMMEDIATE held it back until our commit
+    other.join()
     pages = stored(engine)
     assert sorted(line["scanned_page"] for line in stored(engine, db.page_lines)) == [p["id"] for p in pages]
     return pages, summaries  # each page's details stored once, none left by the insert that failed
@@ -88,6 +99,29 @@ def test_one_image_recorded_by_two_stations_at_once_is_stored_once(database_url,
     assert [(p["sha256"][0], p["outcome"]) for p in pages] == [("a", "accepted")]
     assert (ours if backend == "postgresql" else theirs).counts == Counter(duplicate=1)
     assert ours.counts + theirs.counts == Counter(accepted=1, duplicate=1)
+
+
+@BOTH_BACKENDS
+def test_a_month_opened_by_two_stations_at_once_is_opened_once(workspace, backend):
+    catalog = load_catalog(workspace.config.catalog_path)
+    other_engine, refused = db.connect(workspace.config.database_url), []
+
+    def open_there():
+        try:
+            months.open_month(other_engine, workspace.config, catalog, MONTH)
+        except MonthError as error:
+            refused.append(("theirs", str(error)))
+
+    other = meanwhile(backend, workspace.engine(), db.months, open_there)
+    try:
+        months.open_month(workspace.engine(), workspace.config, catalog, MONTH)
+    except MonthError as error:
+        refused.append(("ours", str(error)))
+    other.join()
+    [(who, message)] = refused
+    assert who == ("ours" if backend == "postgresql" else "theirs") and "déjà ouvert" in message
+    data = months.load_month(workspace.engine(), workspace.config, MONTH)
+    assert [f.number for f in data.forms] == list(range(1, len(data.forms) + 1))  # numbered once
 
 
 def test_a_file_archived_by_another_station_before_it_was_read_is_not_rejected(tmp_path):
