@@ -5,26 +5,36 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 DEBS    = libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libzbar0 fonts-dejavu-core poppler-utils
+# The storage tests also run on a throwaway PostgreSQL server of this package (tests/pg.py).
+TEST_DEBS = postgresql
 JOBS   ?= 2
 
-.PHONY: demo test bench system-deps venv clean
+.PHONY: demo test bench system-deps test-deps venv clean
 
 demo: $(BIN)/cagettes
 	$(BIN)/cagettes demo output/demo
 
-test: $(BIN)/cagettes
+test: $(BIN)/cagettes test-deps
 	$(BIN)/python -m pytest -n $(JOBS) -q
 
 bench: $(BIN)/cagettes
 	$(BIN)/python bench/print_month.py --members 1000
 
-system-deps:
-	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+# $(call install-missing,PACKAGES): apt-get install those not installed yet.
+define install-missing
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installation des paquets Debian manquants :$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
+endef
+
+system-deps:
+	$(call install-missing,$(DEBS))
+
+test-deps:
+	$(call install-missing,$(TEST_DEBS))
 
 $(BIN)/cagettes: pyproject.toml | system-deps
 	$(PYTHON) -m venv $(VENV)

@@ -178,10 +178,10 @@ MESSAGES = {
         "cagettes.toml.",
     },
     "doc.base.url": {
-        "fr": "Base de données : sqlite:///fichier.db (relatif au dossier de cagettes.toml) ou "
-        "postgresql://...",
-        "en": "Database: sqlite:///file.db (relative to the folder of cagettes.toml) or "
-        "postgresql://...",
+        "fr": "Base de données : sqlite:///fichier.db (relatif au dossier de cagettes.toml), ou "
+        "postgresql://utilisateur:mot-de-passe@serveur/base, partagée par les postes de plusieurs ordinateurs.",
+        "en": "Database: sqlite:///file.db (relative to the folder of cagettes.toml), or "
+        "postgresql://user:password@host/database, shared by stations on several computers.",
     },
     "doc.sortie.dossier": {
         "fr": "Dossier où sont écrits les PDF et le site, relatif au dossier de cagettes.toml.",
