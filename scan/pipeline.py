@@ -204,7 +204,8 @@ def save_picture(job: Job, folder: str, sha: str, image: np.ndarray | None, suff
     # Two stations reading the same image write the same file: each writes its own, then swaps
     # it in whole, so nobody ever sees half a picture.
     partial = path.with_name(f".{path.stem}.{os.getpid()}{suffix}")
-    cv2.imwrite(str(partial), image, params)
+    if not cv2.imwrite(str(partial), image, params):
+        return None  # no picture (a full disk): the page itself is still recorded
     partial.replace(path)
     return str(path)
 

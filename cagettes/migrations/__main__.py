@@ -15,7 +15,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-import sqlalchemy as sa
 from alembic import command
 
 from cagettes import db
