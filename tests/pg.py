@@ -22,7 +22,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 ENV_URL = "CAGETTES_TEST_PG_URL"
-HOW_TO_GET_IT = (f"installez le paquet Debian « postgresql » (make system-deps), ou indiquez un serveur dans "
+HOW_TO_GET_IT = (f"installez le paquet Debian « postgresql » (make test-deps), ou indiquez un serveur dans "
                  f"{ENV_URL}=postgresql://utilisateur@hôte/base (un utilisateur qui peut créer des bases)")
 START_TIMEOUT_S = 60
 # A test server: durability costs time and protects nothing here.
