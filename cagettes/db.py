@@ -16,6 +16,8 @@ from cagettes.errors import DatabaseError
 # Several scanning stations may write at once. SQLite makes a writer wait for the other's
 # transaction (one page: milliseconds) for up to this long before "database is locked".
 SQLITE_BUSY_TIMEOUT_MS = 60_000
+# A server that does not answer (wrong address, firewall) is said after this, not after minutes.
+PG_CONNECT_TIMEOUT_S = 15
 
 # Constraint names that do not depend on the backend, so a later migration can name what it drops.
 NAMING_CONVENTION = {
@@ -137,7 +139,8 @@ def make_engine(url: str | sa.URL) -> sa.Engine:
     if url.drivername == "postgresql":  # SQLAlchemy would pick psycopg2; psycopg 3 is what we ship
         url = url.set(drivername="postgresql+psycopg")
     if url.get_backend_name() != "sqlite":
-        return sa.create_engine(url, pool_pre_ping=True)  # a station may outlive a server restart
+        timeout = {} if "connect_timeout" in url.query else {"connect_timeout": PG_CONNECT_TIMEOUT_S}
+        return sa.create_engine(url, pool_pre_ping=True, connect_args=timeout)  # pre-ping: a server restart
     engine = sa.create_engine(url)
     sa.event.listen(engine, "connect", _sqlite_connect)
     sa.event.listen(engine, "begin", _sqlite_begin)
@@ -150,12 +153,16 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA journal_mode = WAL")  # readers never wait for the writer
+    # WAL: a commit is one append to a log, and a program only reading the file (a backup, the
+    # sqlite3 shell) never blocks the stations, nor they it.
+    cursor.execute("PRAGMA journal_mode = WAL")
     cursor.close()
 
 
 def _sqlite_begin(conn) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE")  # take the write lock first, waiting for it if need be
+    # Every transaction takes the write lock first, waiting for it if need be: reads too, so
+    # that no read-then-write transaction is forgotten. Keep transactions short (one page).
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def unreachable_message(url: sa.URL, error: Exception) -> str:
