@@ -12,6 +12,7 @@ from __future__ import annotations
 import glob
 import os
 import pwd
+import re
 import shutil
 import subprocess
 import tempfile
@@ -91,13 +92,18 @@ def checked(server: Server) -> Server:
 
 def binaries() -> Path:
     """The folder of initdb and pg_ctl: Debian keeps them out of PATH, per version."""
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), key=lambda p: int(p.split("/")[4]))
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), key=version)
     on_path = shutil.which("pg_ctl")
     candidates = [Path(p).parent for p in reversed(found)] + ([Path(on_path).resolve().parent] if on_path else [])
     for folder in candidates:
         if (folder / "initdb").is_file():
             return folder
     raise PostgresUnavailable(f"PostgreSQL introuvable (ni initdb ni pg_ctl) : {HOW_TO_GET_IT}.")
+
+
+def version(path: str) -> tuple[int, ...]:
+    """(15,) for /usr/lib/postgresql/15/bin/pg_ctl: the newest installed is preferred."""
+    return tuple(int(n) for n in re.findall(r"\d+", Path(path).parent.parent.name))
 
 
 def start_throwaway() -> Server:
