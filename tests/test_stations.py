@@ -166,7 +166,9 @@ def scan_at_once(station, *batches: list[Path], jobs: tuple[int, ...] = (1, 1)) 
     summaries = []
     for process, (out, err) in zip(processes, outputs):
         assert process.returncode == 0, err
-        counts = [int(n) for n in SCAN_DONE.search(out).groups()]
+        said = SCAN_DONE.search(out)
+        assert said or "Aucun fichier à lire" in out, out  # an inbox the other station emptied first
+        counts = [int(n) for n in said.groups()] if said else []
         summaries.append(Counter(dict(zip(("pages", "accepted", "needs_review", "rejected", "duplicate"), counts))))
     return summaries
 
