@@ -112,7 +112,7 @@ class FillPolicy:
     p_like: float = 0.7              # given feedback
     p_payment: float = 0.85          # per page with payment boxes: a volunteer ticked method and amount
     payment_methods: dict[str, float] = field(default_factory=lambda: dict(
-        especes=0.5, cheque=0.15, cheque_alimentaire=0.25, autre=0.1))
+        especes=0.5, cheque=0.15, cheque_alimentaire=0.25, avoir=0.1))
     p_blank_leading_zero: float = 0.3  # amount under 10 EUR: the tens column left blank, not "0"
     random_amount_eur: tuple[float, float] = (1.0, 60.0)  # when the form's total is unknown
     p_member_number: float = 0.8     # walk-in page with a member grid: the number is filled in

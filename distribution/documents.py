@@ -1,0 +1,145 @@
+"""The closing documents as PDF: supplier purchase orders, site signing sheets, receipts, absentees.
+
+Where they go:
+- ``output/<month>/fournisseurs/``: one purchase order per supplier (no personal data);
+- ``output/<month>/private/distribution/``: per site, the signing sheet (liste d'émargement) in
+  three print sizes with its sorting matrix, the members' receipts, and the members whose form
+  did not come back. These hold names: private.
+
+Templates are in ``forms/templates/docs/`` and, like every template, can be overridden from
+the workspace's ``templates/`` folder.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from cagettes import dates
+from distribution import summaries
+from distribution.accounts import Account, MonthAccounts
+from distribution.allocation import FAIR_RULE
+from distribution.texts import receipt_texts
+from forms import layout, pictos
+from forms.posters import slug
+from forms.templating import template_file
+from forms.variants import font_urls
+
+SHEET_SIZES = {"S": "petit", "M": "moyen", "L": "grand"}  # print sizes of the signing sheet
+SUPPLIERS_DIR = "fournisseurs"
+PRIVATE_DIR = Path("private") / "distribution"
+
+
+@dataclass(frozen=True)
+class Written:
+    suppliers: list[Path]
+    sheets: list[Path]
+    receipts: list[Path]
+    absentees: list[Path]
+
+    @property
+    def all(self) -> list[Path]:
+        return self.suppliers + self.sheets + self.receipts + self.absentees
+
+
+def write_documents(accounts: MonthAccounts, month_dir: Path, env: jinja2.Environment) -> Written:
+    suppliers_dir = month_dir / SUPPLIERS_DIR
+    private = month_dir / PRIVATE_DIR
+    suppliers_dir.mkdir(parents=True, exist_ok=True)
+    private.mkdir(parents=True, exist_ok=True)
+    common = common_context(accounts, env)
+    suppliers = [render(env, "docs/supplier_order.html", suppliers_dir / f"bon-de-commande-{slug(o.supplier.code)}.pdf",
+                        {**common, "order": o}) for o in summaries.supplier_orders(accounts)]
+    sheets, receipts, absentees = [], [], []
+    for site in accounts.month.sites:
+        context = {**common, **site_context(accounts, site)}
+        for size in SHEET_SIZES:
+            sheets.append(render(env, "docs/signing_sheet.html",
+                                 private / f"emargement-{slug(site.code)}-{size}.pdf", {**context, "size": size}))
+        receipts.append(render(env, "docs/receipts.html", private / f"recus-{slug(site.code)}.pdf",
+                               {**context, "receipts": [receipt(a, accounts) for a in accounts.of_site(site.code)]}))
+        absentees.append(render(env, "docs/not_returned.html", private / f"sans-bon-{slug(site.code)}.pdf", context))
+    return Written(suppliers, sheets, receipts, absentees)
+
+
+def render(env: jinja2.Environment, template: str, path: Path, context: dict) -> Path:
+    html = env.get_template(template).render(**context)
+    layout.render(html, template_file(env, template).parent).write_pdf(path)
+    return path
+
+
+def common_context(accounts: MonthAccounts, env: jinja2.Environment) -> dict:
+    month = accounts.month
+    return {
+        "month": month,
+        "month_label": dates.month_name(*month.year_month, "fr"),
+        "association": month.association,
+        "order_date": dates.long_date(month.supplier_order_date, "fr"),
+        "deliveries": {code: dates.long_slot(d.date, d.opens, d.closes, "fr") for code, d in month.deliveries.items()},
+        "closing": accounts.closing,
+        "fonts": font_urls(),
+        "stylesheet": template_file(env, "docs/docs.css").as_uri(),
+        "picto_credit": pictos.CREDIT,
+        "fair_rule": FAIR_RULE,
+        "pictos": {p.ref: picto_url(p.picto) for p in month.products},
+        "cut_reasons": {ref: a.cut_reason for ref, a in accounts.allocation.products.items()},
+    }
+
+
+def site_context(accounts: MonthAccounts, site) -> dict:
+    site_accounts = sorted(accounts.of_site(site.code), key=sort_key)
+    products = summaries.products_of_site(accounts, site.code)
+    return {
+        "site": site,
+        "rows": [sheet_row(a) for a in site_accounts],
+        "matrices": [{"products": chunk, "rows": [(a, summaries.given_of(a)) for a in site_accounts],
+                      "totals": summaries.site_column_totals(site_accounts, chunk)}
+                     for chunk in summaries.matrix_chunks(products)],
+        "absent": summaries.not_returned(accounts, site.code),
+    }
+
+
+def sort_key(account: Account) -> tuple:
+    member = account.slot.member
+    return (0, *member.sort_key) if member else (1, "", str(account.slot.number))
+
+
+def who(account: Account) -> str:
+    member = account.slot.member
+    if member:
+        return member.display_name
+    return f"Bon libre n° {account.slot.number}"
+
+
+def sheet_row(account: Account) -> dict:
+    return {
+        "account": account,
+        "who": who(account),
+        "number": account.member_number,
+        "goods": [(l.given, l.product) for l in account.lines if l.given],
+        "cuts": [(l.cut, l.product) for l in account.lines if l.cut],
+    }
+
+
+def receipt(account: Account, accounts: MonthAccounts) -> dict:
+    lang = account.slot.lang
+    return {
+        "account": account,
+        "lang": lang,
+        "t": receipt_texts(lang),
+        "who": who(account),
+        "lines": [{"line": l, "picto": picto_url(l.product.picto)} for l in account.lines],
+        "month_label": dates.month_name(*accounts.month.year_month, lang),
+        "pickup": dates.long_slot(*delivery_parts(accounts, account), lang),
+    }
+
+
+def delivery_parts(accounts: MonthAccounts, account: Account) -> tuple:
+    d = accounts.month.deliveries[account.slot.site]
+    return d.date, d.opens, d.closes
+
+
+def picto_url(code: str) -> str:
+    path = pictos.picto_path(code)
+    return path.as_uri() if path else ""
