@@ -10,6 +10,7 @@ import click
 from cagettes import dates, months
 from cagettes import workspace as ws
 from cagettes.i18n import translate
+from forms.texts import PAYMENT_METHODS
 
 MESSAGES = {
     "catalog_ok": {"fr": "Catalogue valide : {sites} sites, {suppliers} fournisseurs, {products} produits, {members} membres.",
@@ -43,6 +44,22 @@ MESSAGES = {
     "status_page": {"fr": "  {source} : {reasons}", "en": "  {source}: {reasons}"},
     "status_incomplete": {"fr": "  bon {form} ({who}) : page(s) manquante(s) {pages}",
                           "en": "  form {form} ({who}): missing page(s) {pages}"},
+    "closed": {"fr": "Mois {month} clos : {forms} bons pris en compte.", "en": "Month {month} closed: {forms} forms counted."},
+    "closed_forced": {"fr": "Attention : clos de force, {count} page(s) non vérifiées ; leurs lignes douteuses ne sont pas commandées.",
+                      "en": "Warning: forced close, {count} page(s) not reviewed; their doubtful lines are not ordered."},
+    "reopened": {"fr": "Mois {month} rouvert (enregistré). Refermez-le avec : cagettes month close {month}",
+                 "en": "Month {month} reopened (recorded). Close it again with: cagettes month close {month}"},
+    "documents_done": {"fr": "Documents du mois {month} :\n  commandes fournisseurs : {suppliers}\n"
+                             "  émargement, reçus, membres sans bon, tableau de bord (privé) : {private}",
+                       "en": "Documents for {month}:\n  supplier orders: {suppliers}\n"
+                             "  signing sheets, receipts, absentees, dashboard (private): {private}"},
+    "supplier_total": {"fr": "  {supplier} : {total}", "en": "  {supplier}: {total}"},
+    "below_minimum": {"fr": "  {supplier} : minimum non atteint ({total}) : rien n'est commandé, les membres ont un avoir.",
+                      "en": "  {supplier}: minimum not reached ({total}): nothing ordered, members get a credit."},
+    "late_pages": {"fr": "{count} page(s) lue(s) après la clôture : gardées, pas commandées (voir le tableau de bord).",
+                   "en": "{count} page(s) read after closing: kept, not ordered (see the dashboard)."},
+    "payment_done": {"fr": "Paiement enregistré pour le bon {form} : {amount} ({method}).",
+                     "en": "Payment recorded for form {form}: {amount} ({method})."},
     "export_done": {"fr": "{count} lignes de commande écrites dans {path}", "en": "{count} order lines written to {path}"},
 }
 
@@ -181,7 +198,18 @@ def build_site(workspace: ws.Workspace, data) -> list[Path]:
 
     out = workspace.month_dir(data.month)
     downloads = bundles.existing_downloads(data, out) or bundles.print_posters(data, out, options(workspace, 1))
-    return site.build_site(data, out / "site", make_env(workspace.templates_dir), downloads)
+    return site.build_site(data, out / "site", make_env(workspace.templates_dir), downloads,
+                           dashboard=month_numbers(workspace, data))
+
+
+def month_numbers(workspace: ws.Workspace, data):
+    """The public aggregates of a closed month; None while it is open."""
+    import distribution
+
+    engine = workspace.engine()
+    if distribution.current_closing(engine, data.month) is None:
+        return None
+    return distribution.public_stats(distribution.month_accounts(engine, data))
 
 
 @click.command("demo", help="Déroule le mois sur l'association d'exemple, dans DOSSIER (output/demo par défaut).")
@@ -319,5 +347,92 @@ def export_orders_command(ctx: Context, month: str | None, output: Path | None) 
     ctx.say("export_done", workspace, count=count, path=path)
 
 
+def who_acts(name: str | None) -> str:
+    import getpass
+
+    return (name or "").strip() or getpass.getuser()
+
+
+@month_group.command("close", help="Clôt le mois : fige les commandes, arrondit aux cartons, écrit les documents.")
+@click.argument("month", required=False)
+@click.option("--force", is_flag=True, help="Clore même si des pages attendent une vérification.")
+@click.option("--par", "by", default=None, help="Qui clôt (enregistré).")
+@pass_context
+def month_close_command(ctx: Context, month: str | None, force: bool, by: str | None) -> None:
+    import distribution
+
+    workspace = ctx.workspace()
+    data = months.load_month(workspace.engine(), workspace.config, month)
+    closing = distribution.close_month(workspace.engine(), data, who_acts(by), force)
+    ctx.say("closed", workspace, month=data.month, forms=len(closing.forms))
+    if closing.forced:
+        ctx.say("closed_forced", workspace, count=len(closing.pending))
+    write_documents(ctx, workspace, data)
+
+
+@month_group.command("reopen", help="Rouvre un mois clos (enregistré, avec la raison).")
+@click.argument("month")
+@click.option("--raison", "reason", required=True, help="Pourquoi (enregistré).")
+@click.option("--par", "by", default=None, help="Qui rouvre (enregistré).")
+@pass_context
+def month_reopen_command(ctx: Context, month: str, reason: str, by: str | None) -> None:
+    import distribution
+
+    workspace = ctx.workspace()
+    distribution.reopen_month(workspace.engine(), month, who_acts(by), reason)
+    ctx.say("reopened", workspace, month=month)
+
+
+@click.command("documents", help="Réécrit les documents d'un mois clos (après une correction de paiement).")
+@click.argument("month", required=False)
+@pass_context
+def documents_command(ctx: Context, month: str | None) -> None:
+    workspace = ctx.workspace()
+    write_documents(ctx, workspace, months.load_month(workspace.engine(), workspace.config, month))
+
+
+def write_documents(ctx: Context, workspace: ws.Workspace, data) -> list[Path]:
+    import distribution
+    from distribution.summaries import supplier_orders
+    from forms.templating import euros, make_env
+
+    engine = workspace.engine()
+    accounts = distribution.month_accounts(engine, data)
+    out = workspace.month_dir(data.month)
+    written = distribution.write_all(engine, accounts, out, make_env(workspace.templates_dir))
+    ctx.say("documents_done", workspace, month=data.month, suppliers=out / "fournisseurs", private=out / "private" / "distribution")
+    for order in supplier_orders(accounts):
+        ctx.say("supplier_total", workspace, supplier=order.supplier.name, total=euros(order.total))
+    for code, total in accounts.allocation.below_minimum.items():
+        ctx.say("below_minimum", workspace, supplier=code, total=euros(total))
+    late = distribution.late_pages(engine, accounts.closing)
+    if late:
+        ctx.say("late_pages", workspace, count=len(late))
+    return written
+
+
+@click.command("payment", help="Enregistre ou corrige le paiement d'un bon (remplace ce qui a été lu au scan).")
+@click.argument("form", type=int)
+@click.option("--mois", "month", default=None)
+@click.option("--mode", "method", required=True, type=click.Choice(PAYMENT_METHODS))
+@click.option("--montant", "amount", required=True, help="En euros, par exemple 12,50.")
+@click.option("--financeur", "scheme", default="", help="Chèque alimentaire : le dispositif ou le financeur.")
+@click.option("--note", default="")
+@click.option("--ajouter", "add", is_flag=True, help="Ajoute un paiement au lieu de remplacer (paiement en plusieurs fois).")
+@click.option("--par", "by", default=None, help="Qui saisit (enregistré).")
+@pass_context
+def payment_command(ctx: Context, form: int, month: str | None, method: str, amount: str, scheme: str,
+                    note: str, add: bool, by: str | None) -> None:
+    import distribution
+    from distribution.accounts import parse_amount
+    from forms.templating import euros
+
+    workspace = ctx.workspace()
+    data = months.load_month(workspace.engine(), workspace.config, month)
+    payment = distribution.Payment(method, parse_amount(amount), scheme, "saisie")
+    distribution.record_payment(workspace.engine(), data, form, payment, who_acts(by), note, add)
+    ctx.say("payment_done", workspace, form=form, amount=euros(payment.amount), method=method)
+
+
 COMMANDS = (init_command, check_command, month_group, print_command, site_command, demo_command,
-            scan_command, status_command, export_group)
+            scan_command, status_command, export_group, documents_command, payment_command)
