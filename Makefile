@@ -13,7 +13,7 @@ demo: $(BIN)/cagettes
 	$(BIN)/cagettes demo output/demo
 
 test: $(BIN)/cagettes
-	$(BIN)/python -m pytest -n $(JOBS) -q
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup -q
 
 bench: $(BIN)/cagettes
 	$(BIN)/python bench/print_month.py --members 1000

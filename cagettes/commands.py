@@ -25,9 +25,19 @@ MESSAGES = {
     "site_done": {"fr": "Site public écrit dans {path} ({count} fichiers, sans données personnelles).",
                   "en": "Public site written to {path} ({count} files, no personal data)."},
     "demo_where": {"fr": "\nÀ regarder :\n  paquets à imprimer (privé) : {bundles}\n  affiches : {posters}\n"
-                         "  site public : {site}\n  manifeste des cases : {manifest}",
+                         "  pages scannées annotées (privé) : {overlays}\n  commandes fournisseurs : {suppliers}\n"
+                         "  émargement, reçus, tableau de bord (privé) : {distribution}\n"
+                         "  site public, avec « Le mois en chiffres » : {site}\n  manifeste des cases : {manifest}",
                    "en": "\nWhere to look:\n  print bundles (private): {bundles}\n  posters: {posters}\n"
-                         "  public site: {site}\n  box manifest: {manifest}"},
+                         "  annotated scanned pages (private): {overlays}\n  supplier orders: {suppliers}\n"
+                         "  signing sheets, receipts, dashboard (private): {distribution}\n"
+                         "  public site, with “The month in numbers”: {site}\n  box manifest: {manifest}"},
+    "demo_returns": {"fr": "Retour des bons simulé : {count} pages scannées déposées dans {inbox}.",
+                     "en": "Returned forms simulated: {count} scanned pages put in {inbox}."},
+    "demo_force": {"fr": "{count} page(s) demanderaient une vérification (cagettes review). Pour la démo, le mois est "
+                         "clos quand même : leurs lignes douteuses ne sont pas commandées.",
+                   "en": "{count} page(s) would need a review (cagettes review). For the demo the month is closed "
+                         "anyway: their doubtful lines are not ordered."},
     "demo_reuse": {"fr": "Le mois {month} est déjà ouvert dans {path} : il est réimprimé tel quel.",
                    "en": "Month {month} is already open in {path}: it is printed again as it was."},
     "scan_done": {"fr": "{pages} pages lues : {accepted} acceptées, {review} à vérifier, {rejected} refusées, "
@@ -227,11 +237,34 @@ def demo_command(ctx: Context, directory: Path, month: str | None, jobs: int) ->
     result = print_forms(ctx, workspace, data, jobs)
     for line in summary(result):
         click.echo(line)
+    demo_returns(ctx, workspace, data, result.manifest_path, jobs)
     written = build_site(workspace, data)
     out = workspace.month_dir(data.month)
     ctx.say("site_done", workspace, path=out / "site", count=len(written))
     ctx.say("demo_where", workspace, bundles=out / "private" / "bundles", posters=out / "public",
-            site=out / "site" / "index.html", manifest=result.manifest_path)
+            site=out / "site" / "index.html", manifest=result.manifest_path, suppliers=out / "fournisseurs",
+            distribution=out / "private" / "distribution", overlays=out / "private" / "scans")
+
+
+def demo_returns(ctx: Context, workspace: ws.Workspace, data, manifest_path: Path, jobs: int) -> None:
+    """Forms come back, are scanned, the month is closed and its documents written."""
+    import distribution
+    from cagettes import demo
+    from scan import pipeline
+
+    engine = workspace.engine()
+    if distribution.current_closing(engine, data.month) is None:
+        count = demo.simulate_returns(Path(manifest_path), workspace.inbox)
+        ctx.say("demo_returns", workspace, count=count, inbox=workspace.inbox)
+        files = sorted(workspace.inbox.glob("demo-*.jpg"))
+        report_scan(ctx, workspace, pipeline.scan(engine, scan_job(workspace, data), files, jobs))
+        pipeline.archive(files, workspace.inbox)
+        pending = distribution.pending_review(engine, data.month)
+        if pending:
+            ctx.say("demo_force", workspace, count=len(pending))
+        closing = distribution.close_month(engine, data, "démo", force=True)
+        ctx.say("closed", workspace, month=data.month, forms=len(closing.forms))
+    write_documents(ctx, workspace, data)
 
 
 def demo_month(ctx: Context, workspace: ws.Workspace, catalog, month: str):

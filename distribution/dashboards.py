@@ -63,7 +63,7 @@ class PublicStats:
 
 def public_stats(accounts: MonthAccounts) -> PublicStats:
     month, allocation = accounts.month, accounts.allocation
-    products = tuple(ProductStat(p.name, p.unit, allocation.products[p.ref].ordered, allocation.products[p.ref].units,
+    products = tuple(ProductStat(summaries.product_label(p), p.unit, allocation.products[p.ref].ordered, allocation.products[p.ref].units,
                                  p.case_size, allocation.products[p.ref].cases, allocation.products[p.ref].fill)
                      for p in month.products if p.ref in allocation.products)
     sites = tuple(site_stat(accounts, site) for site in month.sites)

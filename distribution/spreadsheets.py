@@ -110,7 +110,7 @@ def distribution_workbook(accounts: MonthAccounts) -> Workbook:
 def site_sheet(sheet, accounts: MonthAccounts, site: str) -> None:
     products = summaries.products_of_site(accounts, site)
     site_accounts = sorted(accounts.of_site(site), key=sort_key)
-    headers = ("Bon", "N° membre", "Nom", *(p.name for p in products),
+    headers = ("Bon", "N° membre", "Nom", *(summaries.product_label(p) for p in products),
                "Valeur livrée", "Payé", "Avoir précédent", "Reste à payer", "Nouvel avoir")
     rows = [(a.slot.number, a.member_number, who(a), *(summaries.given_of(a).get(p.ref, 0) for p in products),
              a.delivered_value, a.paid, a.previous_credit, a.still_due, a.credit_next) for a in site_accounts]

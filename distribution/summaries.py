@@ -41,6 +41,11 @@ class SupplierOrder:
         return sum(line.per_site.get(site, 0) for line in self.lines)
 
 
+def product_label(product: Product) -> str:
+    """Name and unit: two products may share a name ("eggs", by 6 or by 12)."""
+    return f"{product.name} ({product.unit})"
+
+
 def units_per_site(accounts: MonthAccounts) -> dict[str, dict[str, int]]:
     """ref -> site -> units handed over there."""
     out: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))

@@ -5,7 +5,7 @@ RECEIPT_TEXTS = {
     "fr": {
         "title": "Votre commande",
         "number": "Bon n°",
-        "pickup": "Retrait",
+        "pickup": "Retrait :",
         "product": "Produit",
         "ordered": "Commandé",
         "delivered": "Vous recevez",
@@ -23,7 +23,7 @@ RECEIPT_TEXTS = {
     "en": {
         "title": "Your order",
         "number": "Form no.",
-        "pickup": "Pickup",
+        "pickup": "Pickup:",
         "product": "Product",
         "ordered": "Ordered",
         "delivered": "You get",
