@@ -70,6 +70,9 @@ MESSAGES = {
                    "en": "{count} page(s) read after closing: kept, not ordered (see the dashboard)."},
     "payment_done": {"fr": "Paiement enregistré pour le bon {form} : {amount} ({method}).",
                      "en": "Payment recorded for form {form}: {amount} ({method})."},
+    "status_open": {"fr": "Mois ouvert. Pour le clore après la date limite : cagettes month close {month}",
+                    "en": "Month open. To close it after the deadline: cagettes month close {month}"},
+    "status_closed": {"fr": "Mois clos le {date} (UTC) par {by}.", "en": "Month closed on {date} (UTC) by {by}."},
     "export_done": {"fr": "{count} lignes de commande écrites dans {path}", "en": "{count} order lines written to {path}"},
 }
 
@@ -354,6 +357,20 @@ def status_command(ctx: Context, month: str | None) -> None:
     say("status_rejected", count=len(status.rejected))
     for page in status.rejected:
         say("status_page", source=page_label(page), reasons=page["reason"])
+    report_closing(ctx, workspace, data)
+
+
+def report_closing(ctx: Context, workspace: ws.Workspace, data) -> None:
+    import distribution
+
+    closing = distribution.current_closing(workspace.engine(), data.month)
+    if closing is None:
+        ctx.say("status_open", workspace, month=data.month)
+        return
+    ctx.say("status_closed", workspace, date=closing.closed_at.strftime("%d/%m/%Y %H:%M"), by=closing.closed_by)
+    late = distribution.late_pages(workspace.engine(), closing)
+    if late:
+        ctx.say("late_pages", workspace, count=len(late))
 
 
 def page_label(page: dict) -> str:

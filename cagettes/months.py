@@ -113,7 +113,7 @@ def month_data(row, form_rows, config: Config) -> MonthData:
         deliveries={code: decode(Delivery, d) for code, d in snap["deliveries"].items()},
         sites=sites, products=tuple(decode(Product, p) for p in snap["products"]),
         forms=tuple(FormSlot(f["number"], f["site"], members.get(f["member"])) for f in form_rows),
-        secret=config.secret, site_url=config.public_site_url,
+        secret=config.secret, site_url=config.public_site_url, voucher_scheme=config.voucher_scheme,
         member_digits=max([len(n) for n in members] + [4]),
         suppliers=tuple(decode(Supplier, s) for s in snap["suppliers"]),
     )

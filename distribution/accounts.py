@@ -125,7 +125,7 @@ def month_accounts(engine: sa.Engine, month: MonthData) -> MonthAccounts:
     closing = require_closing(engine, month.month)
     requests = requests_of(closing.forms)
     allocation = allocate(month.month, month.products, month.suppliers, requests)
-    payments = payments_by_form(engine, month.month)
+    payments = payments_by_form(engine, month.month, month.voucher_scheme)
     slots = {f.number: f for f in month.forms}
     products = {p.ref: p for p in month.products}
     accounts = tuple(account(f, slots[f.form], products, allocation, payments.get(f.form, ()), month.credits)
@@ -149,9 +149,9 @@ def account(form: FrozenForm, slot: FormSlot, products: Mapping[str, Product], a
     return Account(slot, number, lines, tuple(payments), credits.get(number, Decimal(0)) if number else Decimal(0))
 
 
-def payments_by_form(engine: sa.Engine, month: str) -> dict[int, tuple[Payment, ...]]:
+def payments_by_form(engine: sa.Engine, month: str, voucher_scheme: str = "") -> dict[int, tuple[Payment, ...]]:
     typed = typed_payments(engine, month)
-    scanned = scanned_payments(engine, month)
+    scanned = scanned_payments(engine, month, voucher_scheme)
     return {form: typed.get(form) or scanned.get(form, ()) for form in set(typed) | set(scanned)}
 
 
@@ -166,7 +166,7 @@ def typed_payments(engine: sa.Engine, month: str) -> dict[int, tuple[Payment, ..
     return {form: tuple(p) for form, p in out.items()}
 
 
-def scanned_payments(engine: sa.Engine, month: str) -> dict[int, tuple[Payment, ...]]:
+def scanned_payments(engine: sa.Engine, month: str, voucher_scheme: str = "") -> dict[int, tuple[Payment, ...]]:
     """The volunteers' box: one method ticked and a confirmed amount; anything doubtful is left out."""
     with engine.connect() as conn:
         pages = effective_pages(conn, month)
@@ -175,7 +175,9 @@ def scanned_payments(engine: sa.Engine, month: str) -> dict[int, tuple[Payment, 
     for page in pages:
         found = {l["kind"]: l for l in lines.get(page["id"], []) if l["status"] == "confirmed" and l["value"]}
         if "payment" in found and "amount" in found:
-            out[page["form"]] = (Payment(found["payment"]["value"], parse_amount(found["amount"]["value"])),)
+            method = found["payment"]["value"]
+            scheme = voucher_scheme if method == "cheque_alimentaire" else ""
+            out[page["form"]] = (Payment(method, parse_amount(found["amount"]["value"]), scheme),)
     return out
 
 
