@@ -160,7 +160,8 @@ def write_private_dashboard(accounts: MonthAccounts, engine, month_dir: Path, en
     stats = public_stats(accounts)
     context = {**common_context(accounts, env), "stats": stats,
                "orders": summaries.supplier_orders(accounts),
-               "sites": [(site, [sheet_row(a) for a in sorted(accounts.of_site(site.code), key=sort_key)],
+               "sites": [(site, [sheet_row(a, summaries.short_labels(accounts.month.products))
+                                 for a in sorted(accounts.of_site(site.code), key=sort_key)],
                           summaries.not_returned(accounts, site.code)) for site in accounts.month.sites],
                "below_minimum": accounts.allocation.below_minimum,
                "late": late_pages(engine, accounts.closing), "pending": pending_review(engine, accounts.month.month)}

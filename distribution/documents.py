@@ -92,7 +92,7 @@ def site_context(accounts: MonthAccounts, site) -> dict:
     products = summaries.products_of_site(accounts, site.code)
     return {
         "site": site,
-        "rows": [sheet_row(a) for a in site_accounts],
+        "rows": [sheet_row(a, summaries.short_labels(accounts.month.products)) for a in site_accounts],
         "matrices": [{"products": chunk, "rows": [(a, summaries.given_of(a)) for a in site_accounts],
                       "totals": summaries.site_column_totals(site_accounts, chunk)}
                      for chunk in summaries.matrix_chunks(products)],
@@ -112,13 +112,13 @@ def who(account: Account) -> str:
     return f"Bon libre n° {account.slot.number}"
 
 
-def sheet_row(account: Account) -> dict:
+def sheet_row(account: Account, labels: dict[str, str]) -> dict:
     return {
         "account": account,
         "who": who(account),
         "number": account.member_number,
-        "goods": [(l.given, l.product) for l in account.lines if l.given],
-        "cuts": [(l.cut, l.product) for l in account.lines if l.cut],
+        "goods": [(l.given, labels[l.product.ref]) for l in account.lines if l.given],
+        "cuts": [(l.cut, labels[l.product.ref], l.product.ref) for l in account.lines if l.cut],
     }
 
 

@@ -46,6 +46,14 @@ def product_label(product: Product) -> str:
     return f"{product.name} ({product.unit})"
 
 
+def short_labels(products) -> dict[str, str]:
+    """ref -> the name alone, or with its unit when another product of the month has that name."""
+    names = defaultdict(int)
+    for product in products:
+        names[product.name] += 1
+    return {p.ref: product_label(p) if names[p.name] > 1 else p.name for p in products}
+
+
 def units_per_site(accounts: MonthAccounts) -> dict[str, dict[str, int]]:
     """ref -> site -> units handed over there."""
     out: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
