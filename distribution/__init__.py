@@ -26,8 +26,9 @@ __all__ = ["MonthAccounts", "Payment", "close_month", "current_closing", "late_p
            "pending_review", "public_stats", "record_payment", "reopen_month", "write_all"]
 
 
-def write_all(engine: sa.Engine, accounts: MonthAccounts, month_dir: Path, env: jinja2.Environment) -> list[Path]:
-    written = write_documents(accounts, month_dir, env).all
+def write_all(engine: sa.Engine, accounts: MonthAccounts, month_dir: Path, env: jinja2.Environment,
+              jobs: int = 2) -> list[Path]:
+    written = write_documents(accounts, month_dir, env, jobs).all
     written += write_spreadsheets(accounts, month_dir)
     written.append(write_private_dashboard(accounts, engine, month_dir, env))
     return written

@@ -11,6 +11,7 @@ the workspace's ``templates/`` folder.
 """
 from __future__ import annotations
 
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,30 +44,56 @@ class Written:
         return self.suppliers + self.sheets + self.receipts + self.absentees
 
 
-def write_documents(accounts: MonthAccounts, month_dir: Path, env: jinja2.Environment) -> Written:
-    suppliers_dir = month_dir / SUPPLIERS_DIR
-    private = month_dir / PRIVATE_DIR
+def write_documents(accounts: MonthAccounts, month_dir: Path, env: jinja2.Environment, jobs: int = 2) -> Written:
+    """Templates are filled here; WeasyPrint, the slow part, runs on ``jobs`` processes."""
+    suppliers_dir, private = month_dir / SUPPLIERS_DIR, month_dir / PRIVATE_DIR
     suppliers_dir.mkdir(parents=True, exist_ok=True)
     private.mkdir(parents=True, exist_ok=True)
     common = common_context(accounts, env)
-    suppliers = [render(env, "docs/supplier_order.html", suppliers_dir / f"bon-de-commande-{slug(o.supplier.code)}.pdf",
-                        {**common, "order": o}) for o in summaries.supplier_orders(accounts)]
-    sheets, receipts, absentees = [], [], []
+    written = Written([], [], [], [])
+    tasks = [(written.suppliers, page(env, "docs/supplier_order.html", {**common, "order": o},
+                                      suppliers_dir / f"bon-de-commande-{slug(o.supplier.code)}.pdf"))
+             for o in summaries.supplier_orders(accounts)]
     for site in accounts.month.sites:
-        context = {**common, **site_context(accounts, site)}
-        for size in SHEET_SIZES:
-            sheets.append(render(env, "docs/signing_sheet.html",
-                                 private / f"emargement-{slug(site.code)}-{size}.pdf", {**context, "size": size}))
-        receipts.append(render(env, "docs/receipts.html", private / f"recus-{slug(site.code)}.pdf",
-                               {**context, "receipts": [receipt(a, accounts) for a in accounts.of_site(site.code)]}))
-        absentees.append(render(env, "docs/not_returned.html", private / f"sans-bon-{slug(site.code)}.pdf", context))
-    return Written(suppliers, sheets, receipts, absentees)
+        tasks += site_tasks(accounts, site, {**common, **site_context(accounts, site)}, env, private, written)
+    for target, path in zip([t[0] for t in tasks], to_pdfs([t[1] for t in tasks], jobs)):
+        target.append(path)
+    return written
 
 
-def render(env: jinja2.Environment, template: str, path: Path, context: dict) -> Path:
-    html = env.get_template(template).render(**context)
-    layout.render(html, template_file(env, template).parent).write_pdf(path)
-    return path
+def site_tasks(accounts: MonthAccounts, site, context: dict, env: jinja2.Environment, private: Path,
+               written: Written) -> list[tuple[list, "PdfJob"]]:
+    name = slug(site.code)
+    tasks = [(written.sheets, page(env, "docs/signing_sheet.html", {**context, "size": size},
+                                   private / f"emargement-{name}-{size}.pdf")) for size in SHEET_SIZES]
+    receipts = [receipt(a, accounts) for a in accounts.of_site(site.code)]
+    tasks.append((written.receipts, page(env, "docs/receipts.html", {**context, "receipts": receipts},
+                                         private / f"recus-{name}.pdf")))
+    tasks.append((written.absentees, page(env, "docs/not_returned.html", context, private / f"sans-bon-{name}.pdf")))
+    return tasks
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    html: str
+    base: str  # folder that relative URLs in the HTML start from
+    path: Path
+
+
+def page(env: jinja2.Environment, template: str, context: dict, path: Path) -> PdfJob:
+    return PdfJob(env.get_template(template).render(**context), str(template_file(env, template).parent), path)
+
+
+def to_pdf(job: PdfJob) -> Path:
+    layout.render(job.html, job.base).write_pdf(job.path)
+    return job.path
+
+
+def to_pdfs(pdf_jobs: list[PdfJob], workers: int) -> list[Path]:
+    if workers <= 1 or len(pdf_jobs) < 2:
+        return [to_pdf(job) for job in pdf_jobs]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(to_pdf, pdf_jobs))
 
 
 def common_context(accounts: MonthAccounts, env: jinja2.Environment) -> dict:
