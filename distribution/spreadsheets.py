@@ -57,15 +57,19 @@ def write_table(sheet, headers: Sequence[str], rows: Iterable[Sequence], money: 
                 cell.number_format = EUROS
             elif col - 1 in dates:
                 cell.number_format = DATE
-    widen(sheet, headers)
+    widen(sheet, headers, formatted={*money, *dates})
     return row_number + 1
 
 
-def widen(sheet, headers: Sequence[str]) -> None:
+FORMATTED_WIDTH = 14  # "12 345,67 €" and "16/12/2026" need more room than their raw values
+
+
+def widen(sheet, headers: Sequence[str], formatted=frozenset()) -> None:
     for col, header in enumerate(headers, start=1):
         letter = get_column_letter(col)
         longest = max([len(str(c.value or "")) for c in sheet[letter]] + [len(header)])
-        sheet.column_dimensions[letter].width = min(max(longest + 2, 8), 45)
+        least = FORMATTED_WIDTH if col - 1 in formatted else 8
+        sheet.column_dimensions[letter].width = min(max(longest + 2, least), 45)
 
 
 def sheet_title(text: str) -> str:
