@@ -119,7 +119,7 @@ def current_closing(engine: sa.Engine, month: str) -> Closing | None:
 def require_closing(engine: sa.Engine, month: str) -> Closing:
     closing = current_closing(engine, month)
     if closing is None:
-        raise MonthError(f"Le mois {month} n'est pas encore clos. Closez-le d'abord : cagettes month close {month}")
+        raise MonthError(f"Le mois {month} n'est pas encore clos. Clôturez-le d'abord : cagettes month close {month}")
     return closing
 
 
