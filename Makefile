@@ -15,7 +15,7 @@ demo: $(BIN)/cagettes
 	$(BIN)/cagettes demo output/demo
 
 test: $(BIN)/cagettes test-deps
-	$(BIN)/python -m pytest -n $(JOBS) -q
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup -q
 
 bench: $(BIN)/cagettes
 	$(BIN)/python bench/print_month.py --members 1000

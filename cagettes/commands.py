@@ -10,6 +10,7 @@ import click
 from cagettes import dates, months
 from cagettes import workspace as ws
 from cagettes.i18n import translate
+from forms.texts import PAYMENT_METHODS
 
 MESSAGES = {
     "catalog_ok": {"fr": "Catalogue valide : {sites} sites, {suppliers} fournisseurs, {products} produits, {members} membres.",
@@ -24,9 +25,19 @@ MESSAGES = {
     "site_done": {"fr": "Site public écrit dans {path} ({count} fichiers, sans données personnelles).",
                   "en": "Public site written to {path} ({count} files, no personal data)."},
     "demo_where": {"fr": "\nÀ regarder :\n  paquets à imprimer (privé) : {bundles}\n  affiches : {posters}\n"
-                         "  site public : {site}\n  manifeste des cases : {manifest}",
+                         "  pages scannées annotées (privé) : {overlays}\n  commandes fournisseurs : {suppliers}\n"
+                         "  émargement, reçus, tableau de bord (privé) : {distribution}\n"
+                         "  site public, avec « Le mois en chiffres » : {site}\n  manifeste des cases : {manifest}",
                    "en": "\nWhere to look:\n  print bundles (private): {bundles}\n  posters: {posters}\n"
-                         "  public site: {site}\n  box manifest: {manifest}"},
+                         "  annotated scanned pages (private): {overlays}\n  supplier orders: {suppliers}\n"
+                         "  signing sheets, receipts, dashboard (private): {distribution}\n"
+                         "  public site, with “The month in numbers”: {site}\n  box manifest: {manifest}"},
+    "demo_returns": {"fr": "Retour des bons simulé : {count} pages scannées déposées dans {inbox}.",
+                     "en": "Returned forms simulated: {count} scanned pages put in {inbox}."},
+    "demo_force": {"fr": "{count} page(s) demanderaient une vérification (cagettes review). Pour la démo, le mois est "
+                         "clos quand même : leurs lignes douteuses ne sont pas commandées.",
+                   "en": "{count} page(s) would need a review (cagettes review). For the demo the month is closed "
+                         "anyway: their doubtful lines are not ordered."},
     "demo_reuse": {"fr": "Le mois {month} est déjà ouvert dans {path} : il est réimprimé tel quel.",
                    "en": "Month {month} is already open in {path}: it is printed again as it was."},
     "scan_done": {"fr": "{pages} pages lues : {accepted} acceptées, {review} à vérifier, {rejected} refusées, "
@@ -47,6 +58,25 @@ MESSAGES = {
     "status_page": {"fr": "  {source} : {reasons}", "en": "  {source}: {reasons}"},
     "status_incomplete": {"fr": "  bon {form} ({who}) : page(s) manquante(s) {pages}",
                           "en": "  form {form} ({who}): missing page(s) {pages}"},
+    "closed": {"fr": "Mois {month} clos : {forms} bons pris en compte.", "en": "Month {month} closed: {forms} forms counted."},
+    "closed_forced": {"fr": "Attention : clos de force, {count} page(s) non vérifiées ; leurs lignes douteuses ne sont pas commandées.",
+                      "en": "Warning: forced close, {count} page(s) not reviewed; their doubtful lines are not ordered."},
+    "reopened": {"fr": "Mois {month} rouvert (enregistré). Refermez-le avec : cagettes month close {month}",
+                 "en": "Month {month} reopened (recorded). Close it again with: cagettes month close {month}"},
+    "documents_done": {"fr": "Documents du mois {month} :\n  commandes fournisseurs : {suppliers}\n"
+                             "  émargement, reçus, membres sans bon, tableau de bord (privé) : {private}",
+                       "en": "Documents for {month}:\n  supplier orders: {suppliers}\n"
+                             "  signing sheets, receipts, absentees, dashboard (private): {private}"},
+    "supplier_total": {"fr": "  {supplier} : {total}", "en": "  {supplier}: {total}"},
+    "below_minimum": {"fr": "  {supplier} : minimum non atteint ({total}) : rien n'est commandé, les membres ont un avoir.",
+                      "en": "  {supplier}: minimum not reached ({total}): nothing ordered, members get a credit."},
+    "late_pages": {"fr": "{count} page(s) lue(s) après la clôture : gardées, pas commandées (voir le tableau de bord).",
+                   "en": "{count} page(s) read after closing: kept, not ordered (see the dashboard)."},
+    "payment_done": {"fr": "Paiement enregistré pour le bon {form} : {amount} ({method}).",
+                     "en": "Payment recorded for form {form}: {amount} ({method})."},
+    "status_open": {"fr": "Mois ouvert. Pour le clore après la date limite : cagettes month close {month}",
+                    "en": "Month open. To close it after the deadline: cagettes month close {month}"},
+    "status_closed": {"fr": "Mois clos le {date} (UTC) par {by}.", "en": "Month closed on {date} (UTC) by {by}."},
     "export_done": {"fr": "{count} lignes de commande écrites dans {path}", "en": "{count} order lines written to {path}"},
 }
 
@@ -185,7 +215,18 @@ def build_site(workspace: ws.Workspace, data) -> list[Path]:
 
     out = workspace.month_dir(data.month)
     downloads = bundles.existing_downloads(data, out) or bundles.print_posters(data, out, options(workspace, 1))
-    return site.build_site(data, out / "site", make_env(workspace.templates_dir), downloads)
+    return site.build_site(data, out / "site", make_env(workspace.templates_dir), downloads,
+                           dashboard=month_numbers(workspace, data))
+
+
+def month_numbers(workspace: ws.Workspace, data):
+    """The public aggregates of a closed month; None while it is open."""
+    import distribution
+
+    engine = workspace.engine()
+    if distribution.current_closing(engine, data.month) is None:
+        return None
+    return distribution.public_stats(distribution.month_accounts(engine, data))
 
 
 @click.command("demo", help="Déroule le mois sur l'association d'exemple, dans DOSSIER (output/demo par défaut).")
@@ -203,11 +244,34 @@ def demo_command(ctx: Context, directory: Path, month: str | None, jobs: int) ->
     result = print_forms(ctx, workspace, data, jobs)
     for line in summary(result):
         click.echo(line)
+    demo_returns(ctx, workspace, data, result.manifest_path, jobs)
     written = build_site(workspace, data)
     out = workspace.month_dir(data.month)
     ctx.say("site_done", workspace, path=out / "site", count=len(written))
     ctx.say("demo_where", workspace, bundles=out / "private" / "bundles", posters=out / "public",
-            site=out / "site" / "index.html", manifest=result.manifest_path)
+            site=out / "site" / "index.html", manifest=result.manifest_path, suppliers=out / "fournisseurs",
+            distribution=out / "private" / "distribution", overlays=out / "private" / "scans")
+
+
+def demo_returns(ctx: Context, workspace: ws.Workspace, data, manifest_path: Path, jobs: int) -> None:
+    """Forms come back, are scanned, the month is closed and its documents written."""
+    import distribution
+    from cagettes import demo
+    from scan import pipeline
+
+    engine = workspace.engine()
+    if distribution.current_closing(engine, data.month) is None:
+        count = demo.simulate_returns(Path(manifest_path), workspace.inbox)
+        ctx.say("demo_returns", workspace, count=count, inbox=workspace.inbox)
+        files = sorted(workspace.inbox.glob("demo-*.jpg"))
+        report_scan(ctx, workspace, pipeline.scan(engine, scan_job(workspace, data), files, jobs))
+        pipeline.archive(files, workspace.inbox)
+        pending = distribution.pending_review(engine, data.month)
+        if pending:
+            ctx.say("demo_force", workspace, count=len(pending))
+        closing = distribution.close_month(engine, data, "démo", force=True)
+        ctx.say("closed", workspace, month=data.month, forms=len(closing.forms))
+    write_documents(ctx, workspace, data)
 
 
 def demo_month(ctx: Context, workspace: ws.Workspace, catalog, month: str):
@@ -299,6 +363,20 @@ def status_command(ctx: Context, month: str | None) -> None:
     say("status_rejected", count=len(status.rejected))
     for page in status.rejected:
         say("status_page", source=page_label(page), reasons=page["reason"])
+    report_closing(ctx, workspace, data)
+
+
+def report_closing(ctx: Context, workspace: ws.Workspace, data) -> None:
+    import distribution
+
+    closing = distribution.current_closing(workspace.engine(), data.month)
+    if closing is None:
+        ctx.say("status_open", workspace, month=data.month)
+        return
+    ctx.say("status_closed", workspace, date=closing.closed_at.strftime("%d/%m/%Y %H:%M"), by=closing.closed_by)
+    late = distribution.late_pages(workspace.engine(), closing)
+    if late:
+        ctx.say("late_pages", workspace, count=len(late))
 
 
 def page_label(page: dict) -> str:
@@ -325,5 +403,92 @@ def export_orders_command(ctx: Context, month: str | None, output: Path | None) 
     ctx.say("export_done", workspace, count=count, path=path)
 
 
+def who_acts(name: str | None) -> str:
+    import getpass
+
+    return (name or "").strip() or getpass.getuser()
+
+
+@month_group.command("close", help="Clôt le mois : fige les commandes, arrondit aux cartons, écrit les documents.")
+@click.argument("month", required=False)
+@click.option("--force", is_flag=True, help="Clore même si des pages attendent une vérification.")
+@click.option("--par", "by", default=None, help="Qui clôt (enregistré).")
+@pass_context
+def month_close_command(ctx: Context, month: str | None, force: bool, by: str | None) -> None:
+    import distribution
+
+    workspace = ctx.workspace()
+    data = months.load_month(workspace.engine(), workspace.config, month)
+    closing = distribution.close_month(workspace.engine(), data, who_acts(by), force)
+    ctx.say("closed", workspace, month=data.month, forms=len(closing.forms))
+    if closing.forced:
+        ctx.say("closed_forced", workspace, count=len(closing.pending))
+    write_documents(ctx, workspace, data)
+
+
+@month_group.command("reopen", help="Rouvre un mois clos (enregistré, avec la raison).")
+@click.argument("month")
+@click.option("--raison", "reason", required=True, help="Pourquoi (enregistré).")
+@click.option("--par", "by", default=None, help="Qui rouvre (enregistré).")
+@pass_context
+def month_reopen_command(ctx: Context, month: str, reason: str, by: str | None) -> None:
+    import distribution
+
+    workspace = ctx.workspace()
+    distribution.reopen_month(workspace.engine(), month, who_acts(by), reason)
+    ctx.say("reopened", workspace, month=month)
+
+
+@click.command("documents", help="Réécrit les documents d'un mois clos (après une correction de paiement).")
+@click.argument("month", required=False)
+@pass_context
+def documents_command(ctx: Context, month: str | None) -> None:
+    workspace = ctx.workspace()
+    write_documents(ctx, workspace, months.load_month(workspace.engine(), workspace.config, month))
+
+
+def write_documents(ctx: Context, workspace: ws.Workspace, data) -> list[Path]:
+    import distribution
+    from distribution.summaries import supplier_orders
+    from forms.templating import euros, make_env
+
+    engine = workspace.engine()
+    accounts = distribution.month_accounts(engine, data)
+    out = workspace.month_dir(data.month)
+    written = distribution.write_all(engine, accounts, out, make_env(workspace.templates_dir))
+    ctx.say("documents_done", workspace, month=data.month, suppliers=out / "fournisseurs", private=out / "private" / "distribution")
+    for order in supplier_orders(accounts):
+        ctx.say("supplier_total", workspace, supplier=order.supplier.name, total=euros(order.total))
+    for code, total in accounts.allocation.below_minimum.items():
+        ctx.say("below_minimum", workspace, supplier=code, total=euros(total))
+    late = distribution.late_pages(engine, accounts.closing)
+    if late:
+        ctx.say("late_pages", workspace, count=len(late))
+    return written
+
+
+@click.command("payment", help="Enregistre ou corrige le paiement d'un bon (remplace ce qui a été lu au scan).")
+@click.argument("form", type=int)
+@click.option("--mois", "month", default=None)
+@click.option("--mode", "method", required=True, type=click.Choice(PAYMENT_METHODS))
+@click.option("--montant", "amount", required=True, help="En euros, par exemple 12,50.")
+@click.option("--financeur", "scheme", default="", help="Chèque alimentaire : le dispositif ou le financeur.")
+@click.option("--note", default="")
+@click.option("--ajouter", "add", is_flag=True, help="Ajoute un paiement au lieu de remplacer (paiement en plusieurs fois).")
+@click.option("--par", "by", default=None, help="Qui saisit (enregistré).")
+@pass_context
+def payment_command(ctx: Context, form: int, month: str | None, method: str, amount: str, scheme: str,
+                    note: str, add: bool, by: str | None) -> None:
+    import distribution
+    from distribution.accounts import parse_amount
+    from forms.templating import euros
+
+    workspace = ctx.workspace()
+    data = months.load_month(workspace.engine(), workspace.config, month)
+    payment = distribution.Payment(method, parse_amount(amount), scheme, "saisie")
+    distribution.record_payment(workspace.engine(), data, form, payment, who_acts(by), note, add)
+    ctx.say("payment_done", workspace, form=form, amount=euros(payment.amount), method=method)
+
+
 COMMANDS = (init_command, check_command, month_group, print_command, site_command, demo_command,
-            scan_command, status_command, export_group)
+            scan_command, status_command, export_group, documents_command, payment_command)

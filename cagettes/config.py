@@ -141,6 +141,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("calendrier.delai_livraison_jours", "calendar.delivery_delay_days", int, 7, checks=(between(1, 21),)),
     Option("site_public.url", "public_site_url", str, "", checks=(web_url_or_empty,), convert=without_trailing_slash),
     Option("formulaires.bons_libres_par_site", "free_forms_per_site", int, 10, checks=(between(0, 500),)),
+    Option("paiements.financeur_cheques_alimentaires", "voucher_scheme", str, ""),
     Option("securite.secret", "secret", str, required=True, checks=(strong_secret,)),
     Option("catalogue.chemin", "catalog_path", str, "catalogue.xlsx", checks=(not_blank,), convert=relative_path),
     Option("base.url", "database_url", str, "sqlite:///cagettes.db",
@@ -177,6 +178,7 @@ class Config:
     calendar: CalendarRules
     public_site_url: str  # without trailing slash; "" until the site is published
     free_forms_per_site: int
+    voucher_scheme: str  # who funds the food vouchers ticked on forms; "" if not said
     secret: str = field(repr=False)  # kept out of logs and tracebacks
     catalog_path: Path
     database_url: str  # a relative sqlite path is made absolute

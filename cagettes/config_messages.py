@@ -165,6 +165,12 @@ MESSAGES = {
         "fr": "Nombre de bons vierges (sans nom, pour les nouveaux venus) imprimés par site, de 0 à 500.",
         "en": "Number of blank forms (no name, for newcomers) printed per site, 0 to 500.",
     },
+    "doc.paiements.financeur_cheques_alimentaires": {
+        "fr": "Dispositif ou financeur des chèques alimentaires cochés sur les bons (par exemple "
+        "« CCAS de Lille ») ; vide si non précisé.",
+        "en": "Scheme or funder of the food vouchers ticked on forms (for example “CCAS de Lille”); "
+        "empty if not said.",
+    },
     "doc.securite.secret": {
         "fr": "Clé secrète (32 caractères au moins) qui signe les numéros des bons ; générée par "
         "cagettes init, à ne jamais publier ni changer en cours de mois.",

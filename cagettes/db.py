@@ -110,6 +110,37 @@ page_lines = sa.Table(
     sa.Column("boxes", sa.JSON, nullable=False, default=list),
 )
 
+# Closing a month freezes its orders; reopening is a new row's end, never an erasure.
+closings = sa.Table(
+    "closings", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("month", sa.String(7), sa.ForeignKey("months.month"), nullable=False, index=True),
+    sa.Column("closed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("closed_by", sa.String(100), nullable=False),
+    sa.Column("forced", sa.Boolean, nullable=False, default=False),
+    sa.Column("pending", sa.JSON, nullable=False, default=list),  # pages still in review when forced
+    sa.Column("orders", sa.JSON, nullable=False),  # the frozen order lines, per form
+    sa.Column("reopened_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("reopened_by", sa.String(100), nullable=True),
+    sa.Column("reopen_reason", sa.String(500), nullable=True),
+)
+
+# Payments typed in by a coordinator (corrections, split payments). A form with any row here is
+# settled by these rows alone; otherwise its scanned payment box counts.
+payments = sa.Table(
+    "payments", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("month", sa.String(7), sa.ForeignKey("months.month"), nullable=False, index=True),
+    sa.Column("form", sa.Integer, nullable=False),
+    sa.Column("method", sa.String(30), nullable=False),  # especes | cheque | cheque_alimentaire | avoir
+    sa.Column("scheme", sa.String(100), nullable=False, default=""),  # food vouchers: which scheme or funder
+    sa.Column("amount", sa.Numeric(10, 2), nullable=False),
+    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("recorded_by", sa.String(100), nullable=False),
+    sa.Column("note", sa.String(500), nullable=False, default=""),
+    sa.Column("cancelled", sa.Boolean, nullable=False, default=False),
+)
+
 
 def fit(table: sa.Table, row: dict) -> dict:
     """Texts cut to their column's length: PostgreSQL refuses a longer one where SQLite keeps it

@@ -76,7 +76,25 @@ def load_month(engine: sa.Engine, config: Config, month: str | None = None) -> M
             raise MonthError(no_month_message(month))
         form_rows = conn.execute(sa.select(db.forms).where(db.forms.c.month == row["month"])
                                  .order_by(db.forms.c.number)).mappings().all()
-    return month_data(row, form_rows, config)
+    data = month_data(row, form_rows, config)
+    credits, bought = carried_over(engine, config, previous_month(data.month))
+    return dataclasses.replace(data, credits=credits, last_month=bought)
+
+
+def previous_month(month: str) -> str:
+    year, number = map(int, month.split("-"))
+    return f"{year - (number == 1):04d}-{(number - 2) % 12 + 1:02d}"
+
+
+def carried_over(engine: sa.Engine, config: Config, month: str) -> tuple[dict, dict]:
+    """Credits and products bought from ``month``, once it is closed; nothing before that."""
+    from distribution.accounts import month_accounts
+    from distribution.closing import current_closing
+
+    if current_closing(engine, month) is None:
+        return {}, {}
+    accounts = month_accounts(engine, load_month(engine, config, month))
+    return accounts.credits(), accounts.delivered_refs()
 
 
 def month_query(month: str | None) -> sa.Select:
@@ -102,7 +120,7 @@ def month_data(row, form_rows, config: Config) -> MonthData:
         deliveries={code: decode(Delivery, d) for code, d in snap["deliveries"].items()},
         sites=sites, products=tuple(decode(Product, p) for p in snap["products"]),
         forms=tuple(FormSlot(f["number"], f["site"], members.get(f["member"])) for f in form_rows),
-        secret=config.secret, site_url=config.public_site_url,
+        secret=config.secret, site_url=config.public_site_url, voucher_scheme=config.voucher_scheme,
         member_digits=max([len(n) for n in members] + [4]),
         suppliers=tuple(decode(Supplier, s) for s in snap["suppliers"]),
     )

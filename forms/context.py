@@ -58,6 +58,7 @@ class MonthData:
     last_month: Mapping[str, frozenset[str]] = field(default_factory=dict)  # member -> refs
     credits: Mapping[str, Decimal] = field(default_factory=dict)  # member -> euros
     suppliers: tuple[Supplier, ...] = ()
+    voucher_scheme: str = ""  # who funds the food vouchers ticked on forms (config)
 
     @property
     def year_month(self) -> tuple[int, int]:

@@ -36,6 +36,7 @@ FONT_FILES = ("AtkinsonHyperlegible-Regular.ttf", "AtkinsonHyperlegible-Bold.ttf
 ICONS = {"deadline": "1F4DD", "pickup": "1F9FA", "date": "1F4C5", "hours": "1F552",
          "address": "1F4CD", "download": "1F4C4", "products": "1F6D2"}
 BLANK_FORM = "blank-form"
+DASHBOARD_PAGE = "chiffres-du-mois.html"
 
 
 def site_page_path(site_code: str) -> str:
@@ -44,7 +45,7 @@ def site_page_path(site_code: str) -> str:
 
 
 def build_site(month: MonthData, dest: Path, env: jinja2.Environment, downloads: dict[str, Path],
-               *, suppliers: Mapping[str, str] | None = None) -> list[Path]:
+               *, suppliers: Mapping[str, str] | None = None, dashboard=None) -> list[Path]:
     """Write the site into ``dest`` and return every file written.
 
     ``downloads`` maps ``poster-<site code>-A4``/``-A3``, ``blank-form`` (or a site's own
@@ -57,7 +58,7 @@ def build_site(month: MonthData, dest: Path, env: jinja2.Environment, downloads:
     written = copy_assets(env, dest) + copy_pictos(month, dest)
     published = copy_downloads(downloads, dest)
     written += [dest / info["path"] for info in published.values()]
-    common = common_context(month)
+    common = {**common_context(month), "has_dashboard": dashboard is not None, "dashboard_page": DASHBOARD_PAGE}
     written.append(write_page(env, "site/index.html", dest / "index.html",
                               {**common, "root": "", "sites": site_rows(month)}))
     for site in month.sites:
@@ -65,7 +66,18 @@ def build_site(month: MonthData, dest: Path, env: jinja2.Environment, downloads:
         written.append(write_page(env, "site/site.html", dest / site_page_path(site.code), context))
     catalog = {**common, "root": "", "products": catalog_rows(month, suppliers or {s.code: s.name for s in month.suppliers})}
     written.append(write_page(env, "site/catalogue.html", dest / "catalogue.html", catalog))
+    if dashboard is not None:
+        written += write_dashboard(env, dest, common, dashboard)
     return written
+
+
+def write_dashboard(env: jinja2.Environment, dest: Path, common: dict, stats) -> list[Path]:
+    from distribution.dashboards import CHARTS_DIR, write_charts
+
+    charts = write_charts(stats, dest / CHARTS_DIR)
+    page = write_page(env, "site/dashboard.html", dest / DASHBOARD_PAGE,
+                      {**common, "root": "", "stats": stats, "charts": charts})
+    return [dest / chart["file"] for chart in charts] + [page]
 
 
 def write_page(env: jinja2.Environment, template: str, path: Path, context: dict) -> Path:

@@ -19,7 +19,7 @@ from cagettes import dates
 from forms import layout
 from forms.context import FormSlot, MonthData
 from forms.ids import PageId
-from forms.templating import template_file
+from forms.templating import euros, template_file
 from forms.texts import texts
 from forms.variants import RenderedVariant, Variant, font_urls
 
@@ -78,11 +78,20 @@ def overlay_context(month: MonthData, page: StampedPage, n: int) -> dict:
         "lang": lang,
         "large": page.variant.large,
         "who": who,
+        **credit_context(month, form, t, lang),
         "lines": lines,
         "code": page.code,
         "slots": page.layout.slots,
         "feedback": feedback_slots(month, page),
     }
+
+
+def credit_context(month: MonthData, form: FormSlot, t: dict, lang: str) -> dict:
+    """Last month's credit (avoir), shown where members and volunteers look first."""
+    credit = month.credits.get(form.member.number) if form.member else None
+    if not credit:
+        return {"credit": "", "credit_label": ""}
+    return {"credit": euros(credit, lang), "credit_label": t["credit"] + (" :" if lang == "fr" else ":")}
 
 
 def feedback_slots(month: MonthData, page: StampedPage) -> list[dict]:

@@ -5,7 +5,7 @@ overriding a template keeps the same words.
 """
 from __future__ import annotations
 
-PAYMENT_METHODS = ("especes", "cheque", "cheque_alimentaire", "autre")
+PAYMENT_METHODS = ("especes", "cheque", "cheque_alimentaire", "avoir")
 
 TEXTS: dict[str, dict[str, object]] = {
     "fr": {
@@ -23,7 +23,7 @@ TEXTS: dict[str, dict[str, object]] = {
         "amount_paid": "Montant payé (€)",
         "amount_heads": ["×10", "×1", "0,1", "0,01"],
         "payment_methods": {"especes": "Espèces", "cheque": "Chèque",
-                            "cheque_alimentaire": "Chèque alimentaire", "autre": "Autre"},
+                            "cheque_alimentaire": "Chèque alimentaire", "avoir": "Avoir"},
         "comment_title": "Un mot pour le labo d'usage ?",
         "comment_help": "(facultatif)",
         "walkin_name": "Votre nom et prénom :",
@@ -52,7 +52,7 @@ TEXTS: dict[str, dict[str, object]] = {
         "amount_paid": "Amount paid (€)",
         "amount_heads": ["×10", "×1", "0.1", "0.01"],
         "payment_methods": {"especes": "Cash", "cheque": "Cheque",
-                            "cheque_alimentaire": "Food voucher", "autre": "Other"},
+                            "cheque_alimentaire": "Food voucher", "avoir": "Credit"},
         "comment_title": "A word for the living lab?",
         "comment_help": "(optional)",
         "walkin_name": "Your full name:",

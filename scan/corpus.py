@@ -112,7 +112,7 @@ class FillPolicy:
     p_like: float = 0.7              # given feedback
     p_payment: float = 0.85          # per page with payment boxes: a volunteer ticked method and amount
     payment_methods: dict[str, float] = field(default_factory=lambda: dict(
-        especes=0.5, cheque=0.15, cheque_alimentaire=0.25, autre=0.1))
+        especes=0.5, cheque=0.15, cheque_alimentaire=0.25, avoir=0.1))
     p_blank_leading_zero: float = 0.3  # amount under 10 EUR: the tens column left blank, not "0"
     random_amount_eur: tuple[float, float] = (1.0, 60.0)  # when the form's total is unknown
     p_member_number: float = 0.8     # walk-in page with a member grid: the number is filled in
@@ -133,6 +133,12 @@ class FillPolicy:
     jitter: float = 0.05             # sd of each control point's wobble
     hatch_step: tuple[float, float] = (0.35, 0.5)  # fill zigzag step, in stroke widths: <= 0.5 leaves no gap
     max_tries: int = 8               # attempts to place a mark clear of the other boxes
+
+    @classmethod
+    def careful(cls) -> "FillPolicy":
+        """Members who tick clearly and volunteers who fill in the payment box: the demo month."""
+        return cls(scenarios=dict(nothing=0.62, one=0.37, correction=0.01),
+                   mark_styles=dict(tick=0.4, cross=0.4, felt_cross=0.2), stray_rate=0.0, p_payment=0.95)
 
 
 @dataclass

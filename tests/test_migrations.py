@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
+from alembic.command import stamp
 from alembic.runtime.migration import MigrationContext
 
 from cagettes import db, migrations
@@ -17,7 +18,7 @@ from cagettes.errors import DatabaseError
 from cagettes.migrations import __main__ as new_migration
 from tests.backends import BOTH_BACKENDS
 
-LEGACY_SCHEMA = Path(__file__).parent / "data" / "legacy_schema.sql"
+DATA = Path(__file__).parent / "data"
 
 
 def predicate(text) -> str:
@@ -75,10 +76,11 @@ def test_the_database_keeps_one_counted_scan_per_printed_page(database_url):
         insert("e", outcome="needs_review")
 
 
-def legacy_database(path: Path, *rows: str) -> str:
-    """A workspace database as cagettes made it before migrations: create_all, no version."""
+def legacy_database(path: Path, era: str, *rows: str) -> str:
+    """A workspace database as cagettes made it before migrations (create_all, no version), at
+    the time of revision ``era``: its schema as SQLite received it then, kept in tests/data."""
     with sqlite3.connect(path) as conn:
-        conn.executescript(LEGACY_SCHEMA.read_text(encoding="utf-8") + "".join(rows))
+        conn.executescript((DATA / f"legacy_{era}.sql").read_text(encoding="utf-8") + "".join(rows))
     return f"sqlite:///{path}"
 
 
@@ -88,11 +90,16 @@ def scan_row(id_: int, sha: str, outcome: str = "accepted") -> str:
             "'', '', 7, 2, '[\"box_doubtful\"]');")
 
 
-def test_a_database_made_before_migrations_is_stamped_then_upgraded(tmp_path):
+@pytest.mark.parametrize("era", migrations.CREATE_ALL_ERA)
+def test_a_database_made_before_migrations_is_stamped_then_upgraded(tmp_path, era, monkeypatch):
+    stamped = []
+    monkeypatch.setattr(migrations.command, "stamp", lambda config, revision: stamped.append(revision) or
+                        stamp(config, revision))
     # Two scans of one page that both count: what two stations could leave before the unique index.
-    url = legacy_database(tmp_path / "cagettes.db", scan_row(1, "a"), scan_row(2, "b", "needs_review"),
+    url = legacy_database(tmp_path / "cagettes.db", era, scan_row(1, "a"), scan_row(2, "b", "needs_review"),
                           scan_row(3, "c", "rejected"))
     engine = db.connect(url)
+    assert stamped == [era]
     with engine.connect() as conn:
         assert migrations.current(conn) == migrations.head()
         assert compare_metadata(MigrationContext.configure(conn), db.metadata) == []
@@ -108,7 +115,9 @@ def test_a_database_with_other_tables_of_the_same_names_is_refused(tmp_path):
         conn.execute("CREATE TABLE months (month TEXT PRIMARY KEY, budget REAL)")
     with pytest.raises(DatabaseError) as error:
         db.connect(f"sqlite:///{path}")
-    assert "months" in str(error.value) and "budget" in str(error.value) and "scanned_pages absente" in str(error.value)
+    said = str(error.value)
+    assert "table months : colonnes manquantes deadline" in said and "colonnes inconnues budget" in said
+    assert "table scanned_pages absente" in said
     with sqlite3.connect(path) as conn:  # nothing was changed
         assert [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")] == ["months"]
 
@@ -134,8 +143,8 @@ def test_new_writes_the_next_numbered_migration(tmp_path, monkeypatch):
     copy = tmp_path / "migrations"
     shutil.copytree(migrations.HERE, copy, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(migrations, "HERE", copy)
-    path = new_migration.new("payments and closings")
-    assert path.parent == copy / "versions" and path.name == "0003_payments_and_closings.py"
+    path = new_migration.new("review decisions")
+    assert path.parent == copy / "versions" and path.name == "0004_review_decisions.py"
     text = path.read_text(encoding="utf-8")
-    assert "down_revision = '0002'" in text and "op." not in text  # db.py is unchanged: nothing to do
+    assert "down_revision = '0003'" in text and "op." not in text  # db.py is unchanged: nothing to do
     assert len(migrations.scripts().get_heads()) == 1

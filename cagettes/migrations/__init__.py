@@ -5,7 +5,7 @@ PostgreSQL server, is brought to the latest revision when a station opens it. On
 migrates at a time; the others wait, then find nothing left to do.
 
 A database created before migrations existed (``metadata.create_all``, no ``alembic_version``
-table) is recognised by its tables and stamped as the baseline revision, then upgraded.
+table) is recognised by its tables and stamped with the revision of its time, then upgraded.
 
 Adding a migration: ``python -m cagettes.migrations new "what changes"`` (see ``__main__``).
 """
@@ -23,7 +23,9 @@ from cagettes import db
 from cagettes.errors import DatabaseError
 
 HERE = Path(__file__).resolve().parent
-BASELINE = "0001"  # the schema that metadata.create_all() made before migrations existed
+# The schemas that metadata.create_all() made before migrations existed, oldest first: a
+# database of that time has exactly the tables and columns of one of them.
+CREATE_ALL_ERA = ("0001", "0002")
 # Any fixed number: stations migrating one PostgreSQL database queue on it.
 PG_MIGRATION_LOCK = 0x636167657474
 
@@ -59,8 +61,7 @@ def upgrade(engine: sa.Engine) -> None:
             conn.execute(sa.select(sa.func.pg_advisory_xact_lock(PG_MIGRATION_LOCK)))
         revision = current(conn)  # again: another station may have migrated while we waited
         if revision is None and ours(conn):
-            check_legacy(conn)
-            command.stamp(alembic_config(conn), BASELINE)
+            command.stamp(alembic_config(conn), legacy_revision(conn))
         elif revision is not None and not known(revision):
             raise DatabaseError(newer_message(revision))
         command.upgrade(alembic_config(conn), "head")
@@ -75,45 +76,53 @@ def ours(conn: sa.Connection) -> set[str]:
     return set(sa.inspect(conn).get_table_names()) & set(db.metadata.tables)
 
 
-def check_legacy(conn: sa.Connection) -> None:
-    """Stamping is only safe when the tables are exactly the baseline's: compare them."""
-    expected = baseline_columns()
-    found = {name: columns_of(conn, name) for name in expected if sa.inspect(conn).has_table(name)}
-    problems = [legacy_problem(name, expected[name], found.get(name)) for name in sorted(expected)]
-    problems = [p for p in problems if p]
-    if problems:
-        url = conn.engine.url.render_as_string(hide_password=True)
-        raise DatabaseError(f"La base {url} contient des tables de cagettes sans numéro de version de schéma, "
-                            f"et elles ne sont pas celles attendues ({'; '.join(problems)}). Elle n'a pas été "
-                            "créée par cagettes : indiquez une base vide ou la base de l'association dans "
-                            "[base] url de cagettes.toml.")
+def legacy_revision(conn: sa.Connection) -> str:
+    """The revision whose tables and columns are exactly those of a database made by
+    ``create_all``: stamping it is then safe. Anything else is refused, nothing changed."""
+    schemas = create_all_schemas()
+    known_tables = set().union(*schemas.values())
+    found = {name: columns_of(conn, name) for name in sa.inspect(conn).get_table_names() if name in known_tables}
+    for revision, tables in schemas.items():
+        if tables == found:
+            return revision
+    closest = min(schemas.values(), key=lambda tables: len(differences(tables, found)))
+    url = conn.engine.url.render_as_string(hide_password=True)
+    raise DatabaseError(f"La base {url} contient des tables de cagettes sans numéro de version de schéma, et "
+                        f"elles ne sont pas celles attendues ({'; '.join(differences(closest, found))}). Elle n'a pas "
+                        "été créée par cagettes : indiquez une base vide ou la base de l'association dans [base] url "
+                        "de cagettes.toml.")
 
 
-def legacy_problem(table: str, expected: set[str], found: set[str] | None) -> str:
-    if found is None:
-        return f"table {table} absente"
-    missing, extra = sorted(expected - found), sorted(found - expected)
-    if not missing and not extra:
-        return ""
-    said = [f"colonnes manquantes {', '.join(missing)}"] if missing else []
-    said += [f"colonnes inconnues {', '.join(extra)}"] if extra else []
-    return f"table {table} : {', '.join(said)}"
+def differences(expected: dict[str, set[str]], found: dict[str, set[str]]) -> list[str]:
+    said = [f"table {name} inattendue" for name in sorted(set(found) - set(expected))]
+    for name in sorted(expected):
+        if name not in found:
+            said.append(f"table {name} absente")
+            continue
+        missing, extra = sorted(expected[name] - found[name]), sorted(found[name] - expected[name])
+        columns = [f"colonnes manquantes {', '.join(missing)}"] if missing else []
+        columns += [f"colonnes inconnues {', '.join(extra)}"] if extra else []
+        said += [f"table {name} : {', '.join(columns)}"] if columns else []
+    return said
 
 
 def columns_of(conn: sa.Connection, table: str) -> set[str]:
     return {column["name"] for column in sa.inspect(conn).get_columns(table)}
 
 
-def baseline_columns() -> dict[str, set[str]]:
-    """Each table of the baseline revision and its columns, from a scratch in-memory database."""
+def create_all_schemas() -> dict[str, dict[str, set[str]]]:
+    """Tables and columns at each revision of CREATE_ALL_ERA, from a scratch in-memory database."""
     engine = sa.create_engine("sqlite://")
+    schemas = {}
     try:
         with engine.begin() as conn:
-            command.upgrade(alembic_config(conn), BASELINE)
-            names = [n for n in sa.inspect(conn).get_table_names() if n != "alembic_version"]
-            return {name: columns_of(conn, name) for name in names}
+            for revision in CREATE_ALL_ERA:
+                command.upgrade(alembic_config(conn), revision)
+                names = [n for n in sa.inspect(conn).get_table_names() if n != "alembic_version"]
+                schemas[revision] = {name: columns_of(conn, name) for name in names}
     finally:
         engine.dispose()
+    return schemas
 
 
 def newer_message(revision: str) -> str:

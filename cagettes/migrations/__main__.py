@@ -1,6 +1,6 @@
 """Write a new migration from the difference between ``cagettes.db`` and the latest revision.
 
-    python -m cagettes.migrations new "payments and closings"
+    python -m cagettes.migrations new "review decisions"
 
 A scratch SQLite database is brought to the latest revision, compared with the tables of
 ``cagettes/db.py``, and the difference written to ``cagettes/migrations/versions/NNNN_<slug>.py``

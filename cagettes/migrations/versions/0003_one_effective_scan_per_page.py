@@ -9,8 +9,8 @@ become conflicts of the first one, as the pipeline would have recorded them.
 SQLite files made before migrations hold the unique constraint on sha256 without a name: the
 table is rebuilt with its name, as a new database has it, so that later migrations can name it.
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-11-26
 """
 from __future__ import annotations
@@ -20,8 +20,8 @@ from alembic import op
 
 NAMING_CONVENTION = {"uq": "uq_%(table_name)s_%(column_0_name)s"}
 
-revision = "0002"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,87 @@
+"""The rules of closing: refuse while pages wait for review, force on purpose, keep late pages
+apart, reopen only with a recorded reason."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import distribution
+from cagettes import months
+from cagettes import workspace as ws
+from cagettes.cli import main
+from cagettes.errors import MonthError
+from distribution.closing import closing_history
+from scan import corpus, pipeline
+
+MONTH = "2026-12"
+
+
+def scan_pages(workspace, data, manifest_path, page_ids, out, policy):
+    paths = corpus.generate(manifest_path, out, dpi=200, seed=4, policy=policy,
+                            degradation=corpus.Degradation.off(), page_ids=page_ids)
+    from cagettes.commands import scan_job
+
+    return pipeline.scan(workspace.engine(), scan_job(workspace, data), paths, jobs=1)
+
+
+@pytest.fixture
+def month(tmp_path):
+    root = tmp_path / "asso"
+    assert main(["init", str(root)]) == 0
+    assert main(["-w", str(root), "month", "open", MONTH]) == 0
+    assert main(["-w", str(root), "print", "forms", "--jobs", "1"]) == 0
+    workspace = ws.open_workspace(root)
+    data = months.load_month(workspace.engine(), workspace.config, MONTH)
+    manifest_path = workspace.month_dir(MONTH) / "private" / "manifest.json"
+    pages = json.loads(manifest_path.read_text(encoding="utf-8"))["pages"]
+    return workspace, data, manifest_path, {n: [p["id"] for p in pages if p["form"] == n] for n in (1, 2, 3)}
+
+
+def test_closing_refuses_pending_pages_then_forced_close_keeps_late_pages_apart(month, tmp_path):
+    workspace, data, manifest_path, forms = month
+    engine = workspace.engine()
+    scan_pages(workspace, data, manifest_path, forms[1], tmp_path / "a", corpus.FillPolicy.careful())
+    doubtful = corpus.FillPolicy(scenarios={"two_marked": 1.0})
+    scan_pages(workspace, data, manifest_path, forms[2][:1], tmp_path / "b", doubtful)
+    pending = distribution.pending_review(engine, MONTH)
+    assert pending and forms[2][0] in pending[0]
+
+    with pytest.raises(MonthError, match="vérification") as refused:
+        distribution.close_month(engine, data, "Samia")
+    assert forms[2][0] in str(refused.value)
+    assert distribution.current_closing(engine, MONTH) is None
+
+    assert main(["-w", str(workspace.root), "month", "close", MONTH, "--force", "--par", "Samia"]) == 0
+    closing = distribution.current_closing(engine, MONTH)
+    assert closing.forced and closing.closed_by == "Samia" and {f.form for f in closing.forms} == {1, 2}
+    with pytest.raises(MonthError, match="déjà clos"):
+        distribution.close_month(engine, data, "Samia", force=True)
+
+    scan_pages(workspace, data, manifest_path, forms[3], tmp_path / "c", corpus.FillPolicy.careful())
+    late = distribution.late_pages(engine, closing)
+    assert {p["form"] for p in late} == {3}
+    accounts = distribution.month_accounts(engine, data)
+    assert 3 not in accounts.returned_forms  # kept, reported, never silently added
+
+
+def test_reopening_is_explicit_and_recorded(month, tmp_path):
+    workspace, data, manifest_path, forms = month
+    engine = workspace.engine()
+    scan_pages(workspace, data, manifest_path, forms[1], tmp_path / "a", corpus.FillPolicy.careful())
+    distribution.close_month(engine, data, "Samia")
+    scan_pages(workspace, data, manifest_path, forms[3], tmp_path / "c", corpus.FillPolicy.careful())
+
+    with pytest.raises(MonthError, match="pourquoi"):
+        distribution.reopen_month(engine, MONTH, "Samia", "  ")
+    assert main(["-w", str(workspace.root), "month", "reopen", MONTH, "--raison", "bon de Mme X arrivé en retard",
+                 "--par", "Karim"]) == 0
+    history = closing_history(engine, MONTH)
+    assert history[0]["reopened_by"] == "Karim" and "retard" in history[0]["reopen_reason"]
+    assert months.load_month(engine, workspace.config, MONTH) and distribution.current_closing(engine, MONTH) is None
+    with pytest.raises(MonthError, match="pas clos"):
+        distribution.reopen_month(engine, MONTH, "Karim", "encore")
+
+    distribution.close_month(engine, data, "Karim")
+    assert {f.form for f in distribution.current_closing(engine, MONTH).forms} == {1, 3}
+    assert len(closing_history(engine, MONTH)) == 2
