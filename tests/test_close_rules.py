@@ -3,16 +3,18 @@ apart, reopen only with a recorded reason."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
 
 import distribution
 from cagettes import months
-from cagettes import workspace as ws
 from cagettes.cli import main
 from cagettes.errors import MonthError
+from distribution.accounts import typed_payments
 from distribution.closing import closing_history
 from scan import corpus, pipeline
+from tests.backends import BOTH_BACKENDS
 
 MONTH = "2026-12"
 
@@ -26,18 +28,15 @@ def scan_pages(workspace, data, manifest_path, page_ids, out, policy):
 
 
 @pytest.fixture
-def month(tmp_path):
-    root = tmp_path / "asso"
-    assert main(["init", str(root)]) == 0
-    assert main(["-w", str(root), "month", "open", MONTH]) == 0
-    assert main(["-w", str(root), "print", "forms", "--jobs", "1"]) == 0
-    workspace = ws.open_workspace(root)
-    data = months.load_month(workspace.engine(), workspace.config, MONTH)
-    manifest_path = workspace.month_dir(MONTH) / "private" / "manifest.json"
+def month(station):
+    """The printed month on a fresh database (tests/conftest.py `station`), SQLite or PostgreSQL."""
+    data = months.load_month(station.engine(), station.config, MONTH)
+    manifest_path = station.month_dir(MONTH) / "private" / "manifest.json"
     pages = json.loads(manifest_path.read_text(encoding="utf-8"))["pages"]
-    return workspace, data, manifest_path, {n: [p["id"] for p in pages if p["form"] == n] for n in (1, 2, 3)}
+    return station, data, manifest_path, {n: [p["id"] for p in pages if p["form"] == n] for n in (1, 2, 3)}
 
 
+@BOTH_BACKENDS
 def test_closing_refuses_pending_pages_then_forced_close_keeps_late_pages_apart(month, tmp_path):
     workspace, data, manifest_path, forms = month
     engine = workspace.engine()
@@ -65,6 +64,7 @@ def test_closing_refuses_pending_pages_then_forced_close_keeps_late_pages_apart(
     assert 3 not in accounts.returned_forms  # kept, reported, never silently added
 
 
+@BOTH_BACKENDS
 def test_reopening_is_explicit_and_recorded(month, tmp_path):
     workspace, data, manifest_path, forms = month
     engine = workspace.engine()
@@ -85,3 +85,14 @@ def test_reopening_is_explicit_and_recorded(month, tmp_path):
     distribution.close_month(engine, data, "Karim")
     assert {f.form for f in distribution.current_closing(engine, MONTH).forms} == {1, 3}
     assert len(closing_history(engine, MONTH)) == 2
+
+
+@BOTH_BACKENDS
+def test_typed_payments_keep_their_cents_and_replace_the_scanned_one(month):
+    workspace, data, _, _ = month
+    engine = workspace.engine()
+    distribution.record_payment(engine, data, 1, distribution.Payment("especes", Decimal("0.10")), "Samia")
+    distribution.record_payment(engine, data, 1, distribution.Payment("cheque", Decimal("12.35")), "Samia")
+    distribution.record_payment(engine, data, 1, distribution.Payment("especes", Decimal("0.20")), "Karim", add=True)
+    assert typed_payments(engine, MONTH) == {1: (distribution.Payment("cheque", Decimal("12.35"), "", "saisie"),
+                                                 distribution.Payment("especes", Decimal("0.20"), "", "saisie"))}
