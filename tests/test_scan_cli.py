@@ -3,19 +3,27 @@ from __future__ import annotations
 
 import csv
 
+import pytest
+
 from cagettes.cli import main
 from scan import corpus
-from tests.backends import BOTH_BACKENDS, use_database
+from tests.backends import BOTH_BACKENDS
 
 
-@BOTH_BACKENDS
-def test_scan_the_inbox_then_status_and_export(tmp_path, capsys, backend, request):
+def test_scan_the_inbox_then_status_and_export(tmp_path, capsys):
     root = tmp_path / "asso"
     assert main(["init", str(root)]) == 0
-    if backend != "sqlite":
-        use_database(root, request.getfixturevalue("database_url"))
     assert main(["-w", str(root), "month", "open", "2026-12"]) == 0
     assert main(["-w", str(root), "print", "forms", "--jobs", "1"]) == 0
+    scan_inbox_then_status_and_export(root, capsys)
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_scan_status_and_export_on_a_postgresql_server(station, capsys):
+    scan_inbox_then_status_and_export(station.root, capsys)
+
+
+def scan_inbox_then_status_and_export(root, capsys) -> None:
     manifest = root / "output" / "2026-12" / "private" / "manifest.json"
     corpus.generate(manifest, root / "scans", pages=3, dpi=200, seed=5)
     (root / "scans" / "truth.jsonl").unlink()  # the inbox holds only what a scanner wrote
