@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from cagettes.private import private_database
+
 metadata = sa.MetaData()
 
 months = sa.Table(
@@ -84,6 +86,7 @@ page_lines = sa.Table(
 
 
 def connect(url: str) -> sa.Engine:
+    private_database(url)  # names and orders: the file is the owner's alone
     engine = sa.create_engine(url, future=True)
     metadata.create_all(engine)
     return engine

@@ -37,8 +37,10 @@ from PIL import Image, ImageFile, JpegImagePlugin, PngImagePlugin, TiffImagePlug
 from cagettes.i18n import DEFAULT_LANG, translate
 from scan.input_messages import MESSAGES
 
-# A3 at 600 dpi is 7016 × 9921 = 70 Mpx; the margin admits oversized scan beds and phone
-# photos while refusing decompression bombs (a 20,000 × 20,000 grey image would be 400 MB).
+# Pixels (width × height) of one page, or of the images of one PDF page together, checked from
+# the headers before any decoding. A3 at 600 dpi is 7016 × 9921 = 70 Mpx; the margin admits
+# oversized scan beds and phone photos while refusing decompression bombs: a 20,000 × 20,000
+# image fits in a 50 kB file and would take 400 MB decoded in grey (1.2 GB in colour).
 MAX_PIXELS = 120_000_000
 RENDER_DPI = 300  # enough for the boxes and QR codes of our forms (see MEASURED.md)
 
@@ -576,7 +578,20 @@ def _render(page: pdfium.PdfPage, max_pixels: int) -> np.ndarray:
     scale = RENDER_DPI / 72
     width, height = page.get_size()  # in points, /Rotate applied
     _check_size((round(width * scale), round(height * scale)), max_pixels)
+    _check_images(page, max_pixels)
     return _bitmap_to_grey(page.render(scale=scale, grayscale=True))
+
+
+def _check_images(page: pdfium.PdfPage, max_pixels: int) -> None:
+    """PDFium decodes each image it draws at its full size, however small it is drawn: a
+    20,000 × 20,000 image on a quarter of an A4 page takes 400 MB to render. Their sizes come
+    from the images' dictionaries, inside forms too, before anything is decoded."""
+    total = 0
+    for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
+        width, height = image.get_px_size()
+        total += width * height
+        if total > max_pixels:  # many images each under the limit add up as well
+            raise _Refused("too_large", width=width, height=height, limit=f"{max_pixels / 1e6:g}")
 
 
 def _bitmap_to_grey(bitmap: pdfium.PdfBitmap) -> np.ndarray:

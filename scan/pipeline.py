@@ -22,7 +22,8 @@ import numpy as np
 import sqlalchemy as sa
 
 from cagettes import db
-from scan import inputs, reference
+from cagettes.private import private_dir, private_file
+from scan import inputs, notices, reference
 from scan.recognise import REJECTED, REVIEW, PageResult, recognise
 
 PAGES_PER_TASK = 4  # small tasks keep both cores busy on a single multi-page PDF
@@ -101,11 +102,12 @@ def archive(files: Iterable[Path], inbox: Path) -> Path:
     folder = inbox / "archive" / dt.date.today().isoformat()
     for path in files:
         if path.is_file() and folder not in path.parents:
-            folder.mkdir(parents=True, exist_ok=True)
+            private_dir(folder)
             target = folder / path.name
             while target.exists():
                 target = target.with_name(f"{target.stem}-1{target.suffix}")
             path.rename(target)
+            private_file(target)  # a scan shows the member's name and order
     return folder
 
 
@@ -150,25 +152,28 @@ def page_report(job: Job, item, result: PageResult) -> PageReport:
     report.comment = save_picture(job, "comments", item.sha256, result.comment, ".png")
     if result.outcome == REJECTED:
         report.kept_image = save_picture(job, "rejected", item.sha256, item.image, ".png")
-        write_note(report)
+        write_note(report, job.month)
     return report
 
 
-def write_note(report: PageReport) -> None:
-    """Beside a set-aside page, in words, what it was and why it was refused."""
+def write_note(report: PageReport, month: str) -> None:
+    """Beside a set-aside page, in words, what it was, why it was refused and what to do."""
     note = Path(report.kept_image).with_suffix(".txt")
     page = f", page {report.index + 1}" if report.index is not None else ""
-    note.write_text(f"Fichier : {report.source}{page}\nRefusée : {report.reason}\n{report.detail}\n"
+    notice = notices.page_notice({**vars(report), "source_index": report.index, "month": month})
+    note.write_text(f"{notice}\n\nFichier : {report.source}{page}\nRefusée : {report.reason}\n{report.detail}\n"
                     f"Identifiant lu : {report.page_id or '-'}\n", encoding="utf-8")
+    private_file(note)
 
 
 def save_picture(job: Job, folder: str, sha: str, image: np.ndarray | None, suffix: str) -> str | None:
     if image is None:
         return None
     path = Path(job.pictures_dir) / folder / f"{sha[:20]}{suffix}"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     params = [cv2.IMWRITE_JPEG_QUALITY, OVERLAY_JPEG_QUALITY] if suffix == ".jpg" else []
     cv2.imwrite(str(path), image, params)
+    private_file(path)
     return str(path)
 
 
