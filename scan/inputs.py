@@ -23,6 +23,7 @@ import itertools
 import os
 import re
 import struct
+import warnings
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -258,7 +259,8 @@ def count_pages(path: Path | str) -> int | None:
             kind = sniff(file.read(1024))
             if kind == "tiff":
                 file.seek(0)
-                return TiffImagePlugin.TiffImageFile(file).n_frames
+                with _strict_pillow():
+                    return TiffImagePlugin.TiffImageFile(file).n_frames
         if kind == "pdf":
             return _pdf_page_count(path)
         return 1 if kind in ("jpeg", "png") else None
@@ -364,7 +366,8 @@ def _read_tiff(path: Path, max_pixels: int, pages: Collection[int] | None = None
         return
     with file:
         try:
-            tiff = TiffImagePlugin.TiffImageFile(file)  # lazy: reads the first page's tags only
+            with _strict_pillow():
+                tiff = TiffImagePlugin.TiffImageFile(file)  # lazy: reads the first page's tags only
         except _BROKEN:
             yield InputProblem(path, None, "truncated")
             return
@@ -378,7 +381,8 @@ def _tiff_pages(
         if pages is not None and index > max(pages, default=-1):
             return
         try:
-            tiff.seek(index)
+            with _strict_pillow():
+                tiff.seek(index)
         except EOFError:  # past the last page
             return
         except _BROKEN:  # the chain of pages is broken: the next ones cannot be reached
@@ -391,11 +395,15 @@ def _tiff_pages(
 @contextlib.contextmanager
 def _strict_pillow():
     """WeasyPrint, once imported, sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process; a
-    truncated scan must still be refused, so the flag is forced off while a page decodes."""
+    truncated scan must still be refused, so the flag is forced off while a page decodes.
+    Pillow's warnings about damaged tags are silenced: the damage becomes a problem, in words,
+    instead of a library's English on the volunteer's screen."""
     before = ImageFile.LOAD_TRUNCATED_IMAGES
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
-        yield
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
     finally:
         ImageFile.LOAD_TRUNCATED_IMAGES = before
 
@@ -431,7 +439,6 @@ def _pillow_to_grey(image: Image.Image) -> np.ndarray:
 
 # --- PDF --------------------------------------------------------------------------------------
 
-_PASSWORD_ERRORS = (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY)
 # Colour spaces whose JPEG bytes OpenCV decodes as a viewer would show them; CMYK and spot
 # colours may carry inverted values (/Decode), which PDFium applies and OpenCV would not.
 _JPEG_COLORSPACES = {
@@ -466,9 +473,10 @@ def _open_pdf(path: Path, complete: bool) -> tuple[pdfium.PdfDocument, bool]:
     """The document, and whether it had to be repaired."""
     try:
         document = pdfium.PdfDocument(path)
-    except pdfium.PdfiumError as error:
-        if error.err_code in _PASSWORD_ERRORS:
-            raise _Refused("encrypted") from None
+    except pdfium.PdfiumError:
+        # PDFium's error code cannot be trusted: a PDF without pages leaves the code of the
+        # last failure (even one from before a fork), so an empty PDF read after a locked one
+        # was called locked. qpdf tells locked, empty and damaged apart, and repairs.
         return _repaired(path, complete), True
     if len(document):
         return document, False
