@@ -79,7 +79,7 @@ class InputProblem:
 
     source: Path
     index: int | None  # 0-based page, or None when the whole file is concerned
-    reason: str  # unreadable, not_an_image, truncated, encrypted, empty_pdf, too_large, unsupported
+    reason: str  # unreadable, not_an_image, truncated, encrypted, empty_pdf, too_large, unsupported, crashed
     params: tuple[tuple[str, object], ...] = ()  # fills the message: content, cause, width…
     variant: str = ""  # a message other than the file/page default ("folder", "cut_short")
 

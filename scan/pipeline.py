@@ -11,8 +11,9 @@ import datetime as dt
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
@@ -80,13 +81,52 @@ def scan(engine: sa.Engine, job: Job, paths: Iterable[Path], jobs: int = 2,
             record(engine, job.month, problem_report(item), summary)
         else:
             tasks.extend(plan_tasks(item))
-    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-        for reports in pool.map(run_task, [(job, path, pages) for path, pages in tasks]):
-            for report in reports:
-                record(engine, job.month, report, summary)
-            if progress:
-                progress(len(reports))
+    for reports in run_tasks([(job, path, pages) for path, pages in tasks], jobs):
+        for report in reports:
+            record(engine, job.month, report, summary)
+        if progress:
+            progress(len(reports))
     return summary
+
+
+Task = tuple[Job, str, list[int] | None]  # (job, file, 0-based pages or None for all)
+
+
+def run_tasks(tasks: list[Task], jobs: int, worker: Callable[[Task], list[PageReport]] | None = None
+              ) -> Iterator[list[PageReport]]:
+    """Each task's reports, in order. A worker that dies (a decoder crashing on a hostile file,
+    the kernel killing it for memory) breaks the whole pool: the first task not done is run
+    again alone, and the batch goes on in a fresh pool."""
+    worker = worker or run_task
+    while tasks:
+        with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+            futures = [pool.submit(worker, task) for task in tasks]
+            for done, future in enumerate(futures):
+                try:
+                    reports = future.result()
+                except BrokenProcessPool:
+                    break
+                yield reports
+            else:
+                return
+        yield from run_alone(tasks[done], worker)
+        tasks = tasks[done + 1:]
+
+
+def run_alone(task: Task, worker: Callable[[Task], list[PageReport]]) -> Iterator[list[PageReport]]:
+    """A task in a pool of its own. If it kills its worker again, its pages are tried one by
+    one; a page (or a small file, read whole) that still does is rejected as ``crashed``."""
+    try:
+        with ProcessPoolExecutor(max_workers=1) as pool:
+            reports = pool.submit(worker, task).result()
+    except BrokenProcessPool:
+        job, path, pages = task
+        if pages is not None and len(pages) > 1:
+            for index in pages:
+                yield from run_alone((job, path, [index]), worker)
+            return
+        reports = [problem_report(inputs.InputProblem(Path(path), pages[0] if pages else None, "crashed"))]
+    yield reports
 
 
 def plan_tasks(path: Path) -> list[tuple[str, list[int] | None]]:

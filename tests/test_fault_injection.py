@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import shutil
 import stat
 import subprocess
@@ -26,7 +27,7 @@ import sqlalchemy as sa
 from cagettes import db, months
 from cagettes import workspace as ws
 from cagettes.cli import main
-from scan import faults, inputs
+from scan import faults, inputs, pipeline
 from scan.notices import page_notice
 from scan.orders import effective_pages, order_rows
 
@@ -165,3 +166,28 @@ def test_the_fault_report_counts_what_the_suite_checks(batch, tmp_path):
     report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     assert report["lost"] == [] and report["pages"] == len(batch.rows) + 1  # the folder alone: one copy
     assert "pages lost: 0" in result.stdout
+
+
+def dying_worker(task: pipeline.Task) -> list[pipeline.PageReport]:
+    """The real worker, except that page 2 of a file named "meurt…" kills its process, as a
+    decoder crashing on a hostile file or the kernel's out-of-memory killer would."""
+    _, path, pages = task
+    if Path(path).name.startswith("meurt") and (pages is None or 1 in pages):
+        os._exit(1)
+    return pipeline.run_task(task)
+
+
+def test_a_worker_that_dies_costs_only_its_page(batch, tmp_path):
+    shutil.copy(batch.lot / "11-page-abimee.pdf", tmp_path / "meurt.pdf")  # 3 pages, the 2nd damaged
+    files = [batch.lot / "01-bon.jpg", tmp_path / "meurt.pdf", batch.lot / "04-bon.png", batch.lot / "meurt.png"]
+    shutil.copy(batch.lot / "24-dernier.png", files[3])  # one page: read whole, so the whole file dies
+    job = pipeline.Job("2026-12", str(batch.workspace.month_dir("2026-12") / "private" / "manifest.json"),
+                       batch.workspace.config.secret, str(tmp_path / "pictures"))
+    tasks = [(job, str(files[0]), None), (job, str(files[1]), [0, 1, 2]), (job, str(files[2]), None),
+             (job, str(files[3]), None)]
+    reports = [r for reports in pipeline.run_tasks(tasks, 2, dying_worker) for r in reports]
+    got = [(Path(r.source).name, r.index, r.outcome, r.reason) for r in reports]
+    assert got == [("01-bon.jpg", 0, "accepted", ""), ("meurt.pdf", 0, "accepted", ""),
+                   ("meurt.pdf", 1, "rejected", "crashed"), ("meurt.pdf", 2, "accepted", ""),
+                   ("04-bon.png", 0, "accepted", ""), ("meurt.png", None, "rejected", "crashed")]
+    assert "la page 2 du fichier" in reports[2].detail and "rescannez" in reports[2].detail
