@@ -286,6 +286,7 @@ def report_notices(ctx: Context, workspace: ws.Workspace, notices: dict[str, lis
 def status_command(ctx: Context, month: str | None) -> None:
     import json
 
+    from scan.notices import page_notice
     from scan.orders import month_status
 
     workspace = ctx.workspace()
@@ -306,7 +307,7 @@ def status_command(ctx: Context, month: str | None) -> None:
         say("status_page", source=page_label(page), reasons=", ".join(page["review_reasons"] or [page["reason"]]))
     say("status_rejected", count=len(status.rejected))
     for page in status.rejected:
-        say("status_page", source=page_label(page), reasons=page["reason"])
+        click.echo(f"  - {page_notice(page, ctx.lang(workspace))}")
 
 
 def page_label(page: dict) -> str:
