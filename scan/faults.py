@@ -38,11 +38,13 @@ BOMB_SIDE = 20_000  # px: a 20,000 × 20,000 image, 400 Mpx, far above inputs.MA
 PAPER_GREY = 242  # grey level of the blank sheet's paper
 TURN_DEG = 183.0  # a re-scan fed upside down and a little askew
 
-# Marks that leave no doubt (ballpoint ticks and crosses, one quantity per product at most):
-# every good page of the batch must come out accepted.
-CLEAN_MARKS = corpus.FillPolicy(
-    scenarios={"nothing": 0.7, "one": 0.3}, mark_styles={"tick": 0.5, "cross": 0.5},
-    page_pens={"ballpoint_blue": 0.5, "ballpoint_black": 0.5}, p_feedback=0.0, p_comment=0.0, stray_rate=0.0)
+
+def clean_marks() -> corpus.FillPolicy:
+    """Marks that leave no doubt (ballpoint ticks and crosses, one quantity per product at
+    most): every good page of the batch must come out accepted."""
+    return corpus.FillPolicy(
+        scenarios={"nothing": 0.7, "one": 0.3}, mark_styles={"tick": 0.5, "cross": 0.5},
+        page_pens={"ballpoint_blue": 0.5, "ballpoint_black": 0.5}, p_feedback=0.0, p_comment=0.0, stray_rate=0.0)
 
 
 @dataclass(frozen=True)
@@ -183,9 +185,9 @@ def tiff(pages: list[np.ndarray | int]) -> bytes:
         tags = [(256, 4, width), (257, 4, height), (258, 3, bits), (259, 3, 8), (262, 3, 1), (273, 4, offset),
                 (277, 3, 1), (278, 4, height), (279, 4, len(strip))]  # deflate, black is zero, one strip
         out += struct.pack("<H", len(tags))
-        for tag, kind, value in tags:
-            out += struct.pack("<HHI", tag, kind, 1) + struct.pack("<I" if kind == 4 else "<HH", *(
-                (value,) if kind == 4 else (value, 0)))
+        for tag, kind, value in tags:  # kind 3: a SHORT, left-justified in the 4-byte value field
+            field_value = struct.pack("<I", value) if kind == 4 else struct.pack("<HH", value, 0)
+            out += struct.pack("<HHI", tag, kind, 1) + field_value
         link = len(out)
         out += b"\x00\x00\x00\x00"
     return bytes(out)
@@ -232,7 +234,7 @@ def good_pages(manifest_path: Path, count: int, seed: int = 5) -> list[tuple[dic
     manifest = json.loads(Path(manifest_path).read_text(encoding="utf-8"))
     chosen = [p["id"] for p in manifest["pages"] if not p["walkin"] and p["pages"] == 3][:count]
     skew = corpus.Degradation.only("skew", skew_sd_deg=0.8)
-    samples = corpus.iter_samples(manifest_path, dpi=DPI, seed=seed, policy=CLEAN_MARKS, degradation=skew,
+    samples = corpus.iter_samples(manifest_path, dpi=DPI, seed=seed, policy=clean_marks(), degradation=skew,
                                   page_ids=chosen)
     pages = {p["id"]: p for p in manifest["pages"]}
     return [(pages[truth["page_id"]], image) for image, truth in samples]
