@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from cagettes import dates, months
+from cagettes import dates, months, private
 from cagettes import workspace as ws
 from cagettes.i18n import translate
 from forms.texts import PAYMENT_METHODS
@@ -195,7 +195,9 @@ def summary(result) -> list[str]:
     from forms import bundles
 
     lines = bundles.summary_lines(result)
-    (result.out_dir / "private" / "resume-impression.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = result.out_dir / "private" / "resume-impression.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    private.private_file(path)
     return lines
 
 
@@ -308,7 +310,7 @@ def scan_job(workspace: ws.Workspace, data) -> "object":
 @click.option("--jobs", type=click.IntRange(1, 32), default=2, show_default=True)
 @pass_context
 def scan_command(ctx: Context, paths: tuple[Path, ...], month: str | None, jobs: int) -> None:
-    from scan import inputs, pipeline
+    from scan import inputs, notices, pipeline
 
     workspace = ctx.workspace()
     data = months.load_month(workspace.engine(), workspace.config, month)
@@ -319,11 +321,14 @@ def scan_command(ctx: Context, paths: tuple[Path, ...], month: str | None, jobs:
         ctx.say("nothing", workspace, paths=", ".join(map(str, targets)))
         return
     total = sum(inputs.count_pages(f) or 1 for f in files)
+    engine = workspace.engine()
+    before = notices.last_page_row(engine)
     with click.progressbar(length=total, label="Scans", file=sys.stderr) as bar:
-        summary = pipeline.scan(workspace.engine(), scan_job(workspace, data), files, jobs, progress=bar.update)
+        summary = pipeline.scan(engine, scan_job(workspace, data), files, jobs, progress=bar.update)
     if not paths:
         pipeline.archive(files, workspace.inbox)
     report_scan(ctx, workspace, summary)
+    report_notices(ctx, workspace, notices.batch_notices(engine, data.month, before, ctx.lang(workspace)))
 
 
 def report_scan(ctx: Context, workspace: ws.Workspace, summary) -> None:
@@ -336,12 +341,22 @@ def report_scan(ctx: Context, workspace: ws.Workspace, summary) -> None:
         ctx.say("reason_line", workspace, reason=reason, count=count)
 
 
+def report_notices(ctx: Context, workspace: ws.Workspace, notices: dict[str, list[str]]) -> None:
+    """Each page of the batch that was not accepted, in a sentence saying what to do."""
+    for outcome, key in (("rejected", "status_rejected"), ("needs_review", "status_review")):
+        if notices[outcome]:
+            ctx.say(key, workspace, count=len(notices[outcome]))
+            for notice in notices[outcome]:
+                click.echo(f"  - {notice}")
+
+
 @click.command("status", help="Où en est le mois : bons revenus, pages à vérifier, pages refusées.")
 @click.option("--mois", "month", default=None)
 @pass_context
 def status_command(ctx: Context, month: str | None) -> None:
     import json
 
+    from scan.notices import page_notice
     from scan.orders import month_status
 
     workspace = ctx.workspace()
@@ -362,7 +377,7 @@ def status_command(ctx: Context, month: str | None) -> None:
         say("status_page", source=page_label(page), reasons=", ".join(page["review_reasons"] or [page["reason"]]))
     say("status_rejected", count=len(status.rejected))
     for page in status.rejected:
-        say("status_page", source=page_label(page), reasons=page["reason"])
+        click.echo(f"  - {page_notice(page, ctx.lang(workspace))}")
     report_closing(ctx, workspace, data)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from cagettes.errors import DatabaseError
+from cagettes.private import private_database
 
 # Several scanning stations may write at once. SQLite makes a writer wait for the other's
 # transaction (one page: milliseconds) for up to this long before "database is locked".
@@ -156,6 +157,7 @@ def connect(url: str) -> sa.Engine:
     """An engine on ``url``, its schema brought to the latest migration first."""
     from cagettes import migrations  # it reads the tables below: imported once they exist
 
+    private_database(url)  # names and orders: the file is the owner's alone
     engine = make_engine(url)
     try:
         migrations.upgrade(engine)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from cagettes.private import private_dir, private_file
 from scan import corpus
 
 RETURNED_SHARE = 0.8  # of member forms
@@ -37,7 +38,7 @@ def simulate_returns(manifest_path: Path, inbox: Path, seed: int = SEED) -> int:
     with tempfile.TemporaryDirectory() as scratch:  # the truth file stays out of the inbox
         paths = corpus.generate(manifest_path, scratch, dpi=DEMO_DPI, seed=seed, policy=corpus.FillPolicy.careful(),
                                 degradation=degradation, page_ids=pages)
-        inbox.mkdir(parents=True, exist_ok=True)
+        private_dir(inbox)
         for path in paths:
-            shutil.move(str(path), inbox / f"demo-{path.name}")
+            private_file(shutil.move(str(path), inbox / f"demo-{path.name}"))
     return len(pages)

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from cagettes import db
 from cagettes.config import CONFIG_FILE, Config, load_config, render_sample_config
 from cagettes.errors import WorkspaceError
+from cagettes.private import private_dir, private_file
 
 SAMPLE_NAME = "Emplettes et Cagettes — Lille-Fives"
 SAMPLE_CONTACT = "03 20 00 00 00 (Samia, coordinatrice)"
@@ -85,10 +86,12 @@ def init_workspace(dest: Path, name: str | None = None) -> Workspace:
     dest.mkdir(parents=True, exist_ok=True)
     text = render_sample_config(name or SAMPLE_NAME, contact=SAMPLE_CONTACT, site_url=SAMPLE_SITE_URL)
     (dest / CONFIG_FILE).write_text(text, encoding="utf-8")
+    private_file(dest / CONFIG_FILE)  # holds the secret that signs the forms
     write_workbook(sample_dir() / "catalogue", dest / "catalogue.xlsx")
+    private_file(dest / "catalogue.xlsx")  # its "membres" sheet
     (dest / "templates").mkdir(exist_ok=True)
     (dest / "templates" / "LISEZMOI.txt").write_text(TEMPLATES_README, encoding="utf-8")
-    (dest / "scans").mkdir(exist_ok=True)
+    private_dir(dest / "scans")  # returned forms show names and orders
     return open_workspace(dest)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import jinja2
 
+from cagettes.private import private_dir, private_file
 from distribution.accounts import MonthAccounts
 from distribution.closing import late_pages, pending_review
 from distribution.documents import PRIVATE_DIR, common_context, sheet_row, sort_key
@@ -156,7 +157,7 @@ def cases_chart(stats: PublicStats):
 def write_private_dashboard(accounts: MonthAccounts, engine, month_dir: Path, env: jinja2.Environment) -> Path:
     """The coordinators' page: every table, with names. Private: never copied to the site."""
     path = month_dir / PRIVATE_DIR / "tableau-de-bord.html"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     stats = public_stats(accounts)
     context = {**common_context(accounts, env), "stats": stats,
                "orders": summaries.supplier_orders(accounts),
@@ -166,4 +167,4 @@ def write_private_dashboard(accounts: MonthAccounts, engine, month_dir: Path, en
                "below_minimum": accounts.allocation.below_minimum,
                "late": late_pages(engine, accounts.closing), "pending": pending_review(engine, accounts.month.month)}
     path.write_text(env.get_template("docs/dashboard_private.html").render(**context), encoding="utf-8")
-    return path
+    return private_file(path)

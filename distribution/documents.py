@@ -18,6 +18,7 @@ from pathlib import Path
 import jinja2
 
 from cagettes import dates
+from cagettes.private import private_dir, private_file
 from distribution import summaries
 from distribution.accounts import Account, MonthAccounts
 from distribution.allocation import FAIR_RULE
@@ -48,7 +49,7 @@ def write_documents(accounts: MonthAccounts, month_dir: Path, env: jinja2.Enviro
     """Templates are filled here; WeasyPrint, the slow part, runs on ``jobs`` processes."""
     suppliers_dir, private = month_dir / SUPPLIERS_DIR, month_dir / PRIVATE_DIR
     suppliers_dir.mkdir(parents=True, exist_ok=True)
-    private.mkdir(parents=True, exist_ok=True)
+    private_dir(private)  # names, orders and money
     common = common_context(accounts, env)
     written = Written([], [], [], [])
     tasks = [(written.suppliers, page(env, "docs/supplier_order.html", {**common, "order": o},
@@ -58,6 +59,8 @@ def write_documents(accounts: MonthAccounts, month_dir: Path, env: jinja2.Enviro
         tasks += site_tasks(accounts, site, {**common, **site_context(accounts, site)}, env, private, written)
     for target, path in zip([t[0] for t in tasks], to_pdfs([t[1] for t in tasks], jobs)):
         target.append(path)
+    for path in written.sheets + written.receipts + written.absentees:
+        private_file(path)
     return written
 
 

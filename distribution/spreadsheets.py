@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from distribution import summaries
+from cagettes.private import private_dir, private_file
 from distribution.accounts import MonthAccounts
 from distribution.documents import PRIVATE_DIR, SUPPLIERS_DIR, sort_key, who
 from scan.orders import neutralise
@@ -29,10 +30,11 @@ SHEET_NAME_MAX = 31  # Excel refuses longer sheet names
 def write_spreadsheets(accounts: MonthAccounts, month_dir: Path) -> list[Path]:
     suppliers = month_dir / SUPPLIERS_DIR / f"commandes-fournisseurs-{accounts.month.month}.xlsx"
     distribution = month_dir / PRIVATE_DIR / f"distribution-{accounts.month.month}.xlsx"
-    for path in (suppliers, distribution):
-        path.parent.mkdir(parents=True, exist_ok=True)
+    suppliers.parent.mkdir(parents=True, exist_ok=True)
     supplier_workbook(accounts).save(suppliers)
+    private_dir(distribution.parent)
     distribution_workbook(accounts).save(distribution)
+    private_file(distribution)
     return [suppliers, distribution]
 
 

@@ -13,7 +13,6 @@ Options (the same dict serves the API and ``cagettes print``):
 """
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -21,7 +20,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cagettes import dates
+from cagettes import dates, private
 from forms import layout, manifest, posters
 from forms.context import FormSlot, MonthData
 from forms.stamp import Assembler, StampedPage, plan_pages, render_overlays
@@ -109,10 +108,7 @@ def timed(result: "PrintResult", stage: str):
 
 def private_dir(out_dir: Path) -> Path:
     """Names and member numbers live only here: created readable by the owner alone."""
-    path = out_dir / "private"
-    path.mkdir(parents=True, exist_ok=True)
-    os.chmod(path, 0o700)
-    return path
+    return private.private_dir(out_dir / "private")
 
 
 def render_variants(month: MonthData, opts: dict, pool: ProcessPoolExecutor) -> dict[str, RenderedVariant]:
@@ -246,8 +242,9 @@ def assemble_bundle(bundle: SiteBundle, cover: bytes | None, chunks: list[Chunk]
         assembler.add_pdf(chunk.pdf)
     if cover:
         assembler.add_pdf(result.posters[f"poster-{bundle.site}-A4"].read_bytes())
-    bundle.path.parent.mkdir(parents=True, exist_ok=True)
+    private.private_dir(bundle.path.parent)
     assembler.save(bundle.path)
+    private.private_file(bundle.path)
     return bundle
 
 

@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from cagettes.private import private_dir, private_file
 from forms.context import MonthData
 from forms.layout import Box, PageLayout
 from forms.stamp import StampedPage
@@ -98,8 +99,10 @@ def page_json(entry: PrintedPage, key: str, month: MonthData) -> dict:
 
 
 def write(manifest: dict, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Owner-only: the manifest names each member's form."""
+    private_dir(path.parent)
     path.write_text(json.dumps(manifest, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    private_file(path)
 
 
 def read(path: Path) -> dict:

@@ -82,6 +82,19 @@ MESSAGES = {
         "retirez ce fichier",
         "en": "file “{file}” is a PDF without any page: scan the document again or remove this file",
     },
+    # --- a file that made the reading process die (a decoder crash, the memory exhausted) ---
+    "crashed.file": {
+        "fr": "la lecture du fichier « {file} » a fait s'arrêter cagettes (fichier piégé ou trop lourd ?) : "
+        "ouvrez-le et enregistrez-le à nouveau en PDF ou en JPEG, ou rescannez le document",
+        "en": "reading file “{file}” made cagettes stop (a booby-trapped or too heavy file?): open it and "
+        "save it again as PDF or JPEG, or scan the document again",
+    },
+    "crashed.page": {
+        "fr": "la lecture de la page {page} du fichier « {file} » a fait s'arrêter cagettes (page piégée ou "
+        "trop lourde ?) : rescannez cette page",
+        "en": "reading page {page} of file “{file}” made cagettes stop (a booby-trapped or too heavy page?): "
+        "scan this page again",
+    },
     # --- decompression bombs and absurd resolutions ---
     "too_large.file": {
         "fr": "l'image du fichier « {file} » est trop grande ({width} × {height} pixels, au plus "

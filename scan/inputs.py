@@ -23,6 +23,7 @@ import itertools
 import os
 import re
 import struct
+import warnings
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,8 +38,10 @@ from PIL import Image, ImageFile, JpegImagePlugin, PngImagePlugin, TiffImagePlug
 from cagettes.i18n import DEFAULT_LANG, translate
 from scan.input_messages import MESSAGES
 
-# A3 at 600 dpi is 7016 × 9921 = 70 Mpx; the margin admits oversized scan beds and phone
-# photos while refusing decompression bombs (a 20,000 × 20,000 grey image would be 400 MB).
+# Pixels (width × height) of one page, or of the images of one PDF page together, checked from
+# the headers before any decoding. A3 at 600 dpi is 7016 × 9921 = 70 Mpx; the margin admits
+# oversized scan beds and phone photos while refusing decompression bombs: a 20,000 × 20,000
+# image fits in a 50 kB file and would take 400 MB decoded in grey (1.2 GB in colour).
 MAX_PIXELS = 120_000_000
 RENDER_DPI = 300  # enough for the boxes and QR codes of our forms (see MEASURED.md)
 
@@ -76,7 +79,7 @@ class InputProblem:
 
     source: Path
     index: int | None  # 0-based page, or None when the whole file is concerned
-    reason: str  # unreadable, not_an_image, truncated, encrypted, empty_pdf, too_large, unsupported
+    reason: str  # unreadable, not_an_image, truncated, encrypted, empty_pdf, too_large, unsupported, crashed
     params: tuple[tuple[str, object], ...] = ()  # fills the message: content, cause, width…
     variant: str = ""  # a message other than the file/page default ("folder", "cut_short")
 
@@ -256,7 +259,8 @@ def count_pages(path: Path | str) -> int | None:
             kind = sniff(file.read(1024))
             if kind == "tiff":
                 file.seek(0)
-                return TiffImagePlugin.TiffImageFile(file).n_frames
+                with _strict_pillow():
+                    return TiffImagePlugin.TiffImageFile(file).n_frames
         if kind == "pdf":
             return _pdf_page_count(path)
         return 1 if kind in ("jpeg", "png") else None
@@ -362,7 +366,8 @@ def _read_tiff(path: Path, max_pixels: int, pages: Collection[int] | None = None
         return
     with file:
         try:
-            tiff = TiffImagePlugin.TiffImageFile(file)  # lazy: reads the first page's tags only
+            with _strict_pillow():
+                tiff = TiffImagePlugin.TiffImageFile(file)  # lazy: reads the first page's tags only
         except _BROKEN:
             yield InputProblem(path, None, "truncated")
             return
@@ -376,7 +381,8 @@ def _tiff_pages(
         if pages is not None and index > max(pages, default=-1):
             return
         try:
-            tiff.seek(index)
+            with _strict_pillow():
+                tiff.seek(index)
         except EOFError:  # past the last page
             return
         except _BROKEN:  # the chain of pages is broken: the next ones cannot be reached
@@ -389,11 +395,15 @@ def _tiff_pages(
 @contextlib.contextmanager
 def _strict_pillow():
     """WeasyPrint, once imported, sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process; a
-    truncated scan must still be refused, so the flag is forced off while a page decodes."""
+    truncated scan must still be refused, so the flag is forced off while a page decodes.
+    Pillow's warnings about damaged tags are silenced: the damage becomes a problem, in words,
+    instead of a library's English on the volunteer's screen."""
     before = ImageFile.LOAD_TRUNCATED_IMAGES
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
-        yield
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
     finally:
         ImageFile.LOAD_TRUNCATED_IMAGES = before
 
@@ -429,7 +439,6 @@ def _pillow_to_grey(image: Image.Image) -> np.ndarray:
 
 # --- PDF --------------------------------------------------------------------------------------
 
-_PASSWORD_ERRORS = (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY)
 # Colour spaces whose JPEG bytes OpenCV decodes as a viewer would show them; CMYK and spot
 # colours may carry inverted values (/Decode), which PDFium applies and OpenCV would not.
 _JPEG_COLORSPACES = {
@@ -464,9 +473,10 @@ def _open_pdf(path: Path, complete: bool) -> tuple[pdfium.PdfDocument, bool]:
     """The document, and whether it had to be repaired."""
     try:
         document = pdfium.PdfDocument(path)
-    except pdfium.PdfiumError as error:
-        if error.err_code in _PASSWORD_ERRORS:
-            raise _Refused("encrypted") from None
+    except pdfium.PdfiumError:
+        # PDFium's error code cannot be trusted: a PDF without pages leaves the code of the
+        # last failure (even one from before a fork), so an empty PDF read after a locked one
+        # was called locked. qpdf tells locked, empty and damaged apart, and repairs.
         return _repaired(path, complete), True
     if len(document):
         return document, False
@@ -576,7 +586,20 @@ def _render(page: pdfium.PdfPage, max_pixels: int) -> np.ndarray:
     scale = RENDER_DPI / 72
     width, height = page.get_size()  # in points, /Rotate applied
     _check_size((round(width * scale), round(height * scale)), max_pixels)
+    _check_images(page, max_pixels)
     return _bitmap_to_grey(page.render(scale=scale, grayscale=True))
+
+
+def _check_images(page: pdfium.PdfPage, max_pixels: int) -> None:
+    """PDFium decodes each image it draws at its full size, however small it is drawn: a
+    20,000 × 20,000 image on a quarter of an A4 page takes 400 MB to render. Their sizes come
+    from the images' dictionaries, inside forms too, before anything is decoded."""
+    total = 0
+    for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
+        width, height = image.get_px_size()
+        total += width * height
+        if total > max_pixels:  # many images each under the limit add up as well
+            raise _Refused("too_large", width=width, height=height, limit=f"{max_pixels / 1e6:g}")
 
 
 def _bitmap_to_grey(bitmap: pdfium.PdfBitmap) -> np.ndarray:

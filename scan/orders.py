@@ -13,6 +13,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from cagettes import db
+from cagettes.private import private_dir, private_file
 from forms.context import MonthData
 
 ORDER_COLUMNS = ("formulaire", "site", "membre", "nom", "produit", "ref", "quantite", "plus_un", "statut", "raison")
@@ -68,11 +69,12 @@ def order_row(form, page_lines: list[dict], product, line: dict, tolerance: dict
 
 def export_orders(engine: sa.Engine, month: MonthData, path: Path) -> int:
     rows = order_rows(engine, month)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     with path.open("w", encoding="utf-8-sig", newline="") as handle:  # BOM: Excel then reads UTF-8
         writer = csv.DictWriter(handle, fieldnames=ORDER_COLUMNS, delimiter=";")
         writer.writeheader()
         writer.writerows({key: neutralise(value) for key, value in row.items()} for row in rows)
+    private_file(path)  # names and orders
     return len(rows)
 
 

@@ -18,8 +18,9 @@ import hashlib
 import json
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
@@ -29,7 +30,8 @@ import numpy as np
 import sqlalchemy as sa
 
 from cagettes import db
-from scan import inputs, reference
+from cagettes.private import private_dir, private_file
+from scan import inputs, notices, reference
 from scan.recognise import REJECTED, REVIEW, PageResult, recognise
 
 PAGES_PER_TASK = 4  # small tasks keep both cores busy on a single multi-page PDF
@@ -91,13 +93,52 @@ def scan(engine: sa.Engine, job: Job, paths: Iterable[Path], jobs: int = 2,
             record(engine, job.month, problem_report(item), summary)
         else:
             tasks.extend(plan_tasks(item))
-    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-        for reports in pool.map(run_task, [(job, path, pages) for path, pages in tasks]):
-            for report in reports:
-                record(engine, job.month, report, summary)
-            if progress:
-                progress(len(reports))
+    for reports in run_tasks([(job, path, pages) for path, pages in tasks], jobs):
+        for report in reports:
+            record(engine, job.month, report, summary)
+        if progress:
+            progress(len(reports))
     return summary
+
+
+Task = tuple[Job, str, list[int] | None]  # (job, file, 0-based pages or None for all)
+
+
+def run_tasks(tasks: list[Task], jobs: int, worker: Callable[[Task], list[PageReport]] | None = None
+              ) -> Iterator[list[PageReport]]:
+    """Each task's reports, in order. A worker that dies (a decoder crashing on a hostile file,
+    the kernel killing it for memory) breaks the whole pool: the first task not done is run
+    again alone, and the batch goes on in a fresh pool."""
+    worker = worker or run_task
+    while tasks:
+        with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+            futures = [pool.submit(worker, task) for task in tasks]
+            for done, future in enumerate(futures):
+                try:
+                    reports = future.result()
+                except BrokenProcessPool:
+                    break
+                yield reports
+            else:
+                return
+        yield from run_alone(tasks[done], worker)
+        tasks = tasks[done + 1:]
+
+
+def run_alone(task: Task, worker: Callable[[Task], list[PageReport]]) -> Iterator[list[PageReport]]:
+    """A task in a pool of its own. If it kills its worker again, its pages are tried one by
+    one; a page (or a small file, read whole) that still does is rejected as ``crashed``."""
+    try:
+        with ProcessPoolExecutor(max_workers=1) as pool:
+            reports = pool.submit(worker, task).result()
+    except BrokenProcessPool:
+        job, path, pages = task
+        if pages is not None and len(pages) > 1:
+            for index in pages:
+                yield from run_alone((job, path, [index]), worker)
+            return
+        reports = [problem_report(inputs.InputProblem(Path(path), pages[0] if pages else None, "crashed"))]
+    yield reports
 
 
 def plan_tasks(path: Path) -> list[tuple[str, list[int] | None]]:
@@ -117,13 +158,16 @@ def archive(files: Iterable[Path], inbox: Path) -> Path:
     folder = inbox / "archive" / dt.date.today().isoformat()
     for path in files:
         if folder not in path.parents:
-            folder.mkdir(parents=True, exist_ok=True)
-            move_without_overwriting(path, folder / path.name)
+            private_dir(folder)
+            target = move_without_overwriting(path, folder / path.name)
+            if target is not None:
+                private_file(target)  # a scan shows the member's name and order
     return folder
 
 
-def move_without_overwriting(path: Path, target: Path) -> None:
-    """``path`` to ``target``, or ``target-1``... if taken; nothing when ``path`` is gone."""
+def move_without_overwriting(path: Path, target: Path) -> Path | None:
+    """``path`` to ``target``, or ``target-1``... if taken; where it went, None when ``path``
+    is gone (the other station moved it)."""
     while True:
         try:
             os.link(path, target)  # unlike rename, fails when the target exists
@@ -131,15 +175,18 @@ def move_without_overwriting(path: Path, target: Path) -> None:
         except FileExistsError:
             target = target.with_name(f"{target.stem}-1{target.suffix}")
         except FileNotFoundError:
-            return
+            return None
         except OSError:  # a file system without hard links (FAT, some network shares)
             if not target.exists() and path.exists():
                 path.rename(target)
-            return
+                return target
+            return None
     try:
         path.unlink()
     except FileNotFoundError:  # the other station moved it meanwhile: its copy is enough
         target.unlink()
+        return None
+    return target
 
 
 def run_task(task: tuple[Job, str, list[int] | None]) -> list[PageReport]:
@@ -183,30 +230,33 @@ def page_report(job: Job, item, result: PageResult) -> PageReport:
     report.comment = save_picture(job, "comments", item.sha256, result.comment, ".png")
     if result.outcome == REJECTED:
         report.kept_image = save_picture(job, "rejected", item.sha256, item.image, ".png")
-        write_note(report)
+        write_note(report, job.month)
     return report
 
 
-def write_note(report: PageReport) -> None:
-    """Beside a set-aside page, in words, what it was and why it was refused."""
+def write_note(report: PageReport, month: str) -> None:
+    """Beside a set-aside page, in words, what it was, why it was refused and what to do."""
     note = Path(report.kept_image).with_suffix(".txt")
     page = f", page {report.index + 1}" if report.index is not None else ""
-    note.write_text(f"Fichier : {report.source}{page}\nRefusée : {report.reason}\n{report.detail}\n"
+    notice = notices.page_notice({**vars(report), "source_index": report.index, "month": month})
+    note.write_text(f"{notice}\n\nFichier : {report.source}{page}\nRefusée : {report.reason}\n{report.detail}\n"
                     f"Identifiant lu : {report.page_id or '-'}\n", encoding="utf-8")
+    private_file(note)
 
 
 def save_picture(job: Job, folder: str, sha: str, image: np.ndarray | None, suffix: str) -> str | None:
     if image is None:
         return None
     path = Path(job.pictures_dir) / folder / f"{sha[:20]}{suffix}"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     params = [cv2.IMWRITE_JPEG_QUALITY, OVERLAY_JPEG_QUALITY] if suffix == ".jpg" else []
     # Two stations reading the same image write the same file: each writes its own, then swaps
     # it in whole, so nobody ever sees half a picture.
-    partial = path.with_name(f".{path.stem}.{os.getpid()}{suffix}")
-    if not cv2.imwrite(str(partial), image, params):
+    part = path.with_name(f".{path.stem}.{os.getpid()}{suffix}")
+    if not cv2.imwrite(str(part), image, params):
         return None  # no picture (a full disk): the page itself is still recorded
-    partial.replace(path)
+    private_file(part)
+    part.replace(path)
     return str(path)
 
 

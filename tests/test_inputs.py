@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import resource
-import struct
 import tracemalloc
 import zlib
 from pathlib import Path
@@ -20,6 +19,7 @@ import pytest
 from PIL import Image
 
 from cagettes.i18n import check_complete
+from scan import faults
 from scan.input_messages import MESSAGES
 from scan.inputs import MAX_PIXELS, InputProblem, PageImage, count_pages, iter_pages
 
@@ -326,17 +326,8 @@ def test_a_pdf_cut_short_gives_its_readable_pages_then_problems(tmp_path):
     assert "copie interrompue" in items[-1].message_fr
 
 
-def png_chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-
 def test_a_20000_pixel_square_png_is_refused_before_decoding(tmp_path):
-    side = 20_000
-    rows = zlib.compressobj(9)  # 1-bit black rows, each after its filter byte: a ~50 kB file
-    idat = b"".join(rows.compress(bytes(1 + side // 8) * 100) for _ in range(side // 100)) + rows.flush()
-    header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)  # 1-bit grey, no interlace
-    chunks = [png_chunk(b"IHDR", header), png_chunk(b"IDAT", idat), png_chunk(b"IEND", b"")]
-    (tmp_path / "bomb.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"".join(chunks))
+    (tmp_path / "bomb.png").write_bytes(faults.bomb_png(20_000))  # a ~50 kB file
     peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
     tracemalloc.start()
     try:
@@ -360,6 +351,35 @@ def test_max_pixels_is_checked_in_every_format(tmp_path):
     expected = [(name, "too_large") for name in ("a.png", "b.jpg", "c.tif", "d.pdf", "e.pdf")]
     assert [(problem.source.name, problem.reason) for problem in problems] == expected
     assert MAX_PIXELS >= 7016 * 9921  # A3 at 600 dpi still passes by default
+
+
+def test_a_huge_image_drawn_small_on_a_pdf_page_is_refused_before_rendering(tmp_path):
+    """PDFium would decode the whole image to draw it on 7 cm: 518 MB peak, measured before
+    the images' sizes were checked."""
+    pdf = pikepdf.new()
+    faults.add_bomb_pages(pdf)
+    pdf.save(tmp_path / "bombs.pdf")
+    problems = read(tmp_path / "bombs.pdf")
+    assert [(p.index, p.reason) for p in problems] == [(0, "too_large"), (1, "too_large")]
+    assert "la page 2 du fichier" in problems[1].message_fr and "20000 × 20000" in problems[1].message_fr
+
+
+def test_images_of_a_pdf_page_count_together(tmp_path):
+    pdf = pikepdf.new()
+    small = faults.image_xobject(pdf, 300, 300, zlib.compress(bytes(300 * 300)), jpeg=False)  # 90,000 px
+    page = faults.add_image_page(pdf, small, (72, 36), (0, 0, 36, 36))  # rendered: 300 × 150 px at 300 dpi
+    page.Resources.XObject.Im1 = small
+    page.Contents = pikepdf.Stream(pdf, page.Contents.read_bytes() + b"q 36 0 0 36 36 0 cm /Im1 Do Q")
+    pdf.save(tmp_path / "two.pdf")
+    assert [p.reason for p in read(tmp_path / "two.pdf", max_pixels=150_000)] == ["too_large"]
+    assert [type(p) for p in read(tmp_path / "two.pdf", max_pixels=200_000)] == [PageImage]
+
+
+def test_an_empty_pdf_read_after_a_locked_one_is_still_called_empty(tmp_path):
+    """PDFium leaves the locked file's error code for the empty one."""
+    encrypted_pdf(tmp_path / "1-locked.pdf")
+    zero_page_pdf(tmp_path / "2-empty.pdf")
+    assert [p.reason for p in read(tmp_path)] == ["encrypted", "empty_pdf"]
 
 
 # --- batches ------------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ def scan_inbox_then_status_and_export(root, capsys) -> None:
     assert main(["-w", str(root), "status"]) == 0
     out = capsys.readouterr().out
     assert "bons nominatifs revenus" in out and "pas encore revenu" in out and "Pages refusées : 1" in out
+    assert "notes.txt » n'est pas une image (contenu : texte) : rescannez la page ou retirez ce fichier" in out
     assert main(["-w", str(root), "export", "orders"]) == 0
     path = root / "output" / "2026-12" / "private" / "commandes.csv"
     with path.open(encoding="utf-8-sig") as handle:

@@ -7,12 +7,12 @@ import shutil
 import cv2
 import numpy as np
 import pytest
-import segno
 import sqlalchemy as sa
 
 from cagettes import db
 from forms.ids import PageId
 from scan import corpus, pipeline
+from scan.faults import paint_code
 from scan.orders import order_rows
 from tests.backends import BOTH_BACKENDS
 
@@ -74,17 +74,10 @@ def write(path, image) -> str:
     return str(path)
 
 
-def paint_code(image: np.ndarray, rect_mm: list[float], text: str) -> None:
-    """Replace a printed QR code by another text, at the same place and size."""
-    matrix = np.array(segno.make(text, error="m", micro=False).matrix, dtype=np.uint8)
-    x, y, w, h = (round(v * DPI / 25.4) for v in rect_mm)
-    image[y:y + h, x:x + w] = cv2.resize(255 - matrix * 255, (w, h), interpolation=cv2.INTER_NEAREST)
-
-
 def forged(printed, text: str) -> np.ndarray:
     image, page = clean_page(printed)
     for rect in manifest(printed)["layouts"][page["layout"]]["qr"]:
-        paint_code(image, rect, text)
+        paint_code(image, rect, text, DPI)
     return image
 
 

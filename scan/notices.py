@@ -1,0 +1,131 @@
+"""What a volunteer is told about each scanned page that was not simply accepted.
+
+Read beside the scanner: each notice names the file and the page, says what was found, and
+what to do with the sheet. Input problems (a file that gave no image) already carry their
+sentence from ``scan.input_messages`` in ``detail``; the reasons found by reading a page are
+worded here. The same sentence goes to the screen after a batch and into the note kept beside
+a rejected page.
+"""
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+
+from cagettes import db
+from cagettes.i18n import DEFAULT_LANG, translate
+
+MESSAGES = {
+    "where.file": {"fr": "le fichier « {file} »", "en": "file “{file}”"},
+    "where.page": {"fr": "la page {page} du fichier « {file} »", "en": "page {page} of file “{file}”"},
+    "blank_page": {
+        "fr": "{where} est blanche : rien à faire si c'est un verso ; sinon retournez la feuille et rescannez-la",
+        "en": "{where} is blank: nothing to do if it is a back side; otherwise turn the sheet over and scan it again",
+    },
+    "unreadable_code": {
+        "fr": "{where} : aucun code QR lisible ; si c'est un bon de commande, rescannez-le à 300 ppp, bien à plat, "
+              "sinon retirez-le du lot",
+        "en": "{where}: no readable QR code; if it is an order form, scan it again at 300 dpi, flat on the glass, "
+              "otherwise remove it from the batch",
+    },
+    "conflicting_codes": {
+        "fr": "{where} porte deux codes QR différents (deux bons superposés ?) : rescannez chaque feuille seule",
+        "en": "{where} holds two different QR codes (two forms on top of each other?): scan each sheet alone",
+    },
+    "not_ours": {
+        "fr": "{where} porte un code QR qui n'est pas celui d'un bon de commande : retirez cette feuille du lot",
+        "en": "{where} holds a QR code that is not an order form's: remove this sheet from the batch",
+    },
+    "layout_version": {
+        "fr": "{where} a été imprimé par une autre version de cagettes : saisissez cette commande à la main",
+        "en": "{where} was printed by another version of cagettes: enter this order by hand",
+    },
+    "other_workspace": {
+        "fr": "{where} est un bon d'une autre association (ou d'un autre espace de travail) : rendez-le à "
+              "l'association qui l'a imprimé",
+        "en": "{where} is a form of another association (or another workspace): give it back to the "
+              "association that printed it",
+    },
+    "other_month": {
+        "fr": "{where} est un bon du mois {found}, pas du mois {month} : scannez-le avec « cagettes scan "
+              "--mois {found} » s'il est encore ouvert, sinon saisissez la commande à la main",
+        "en": "{where} is a form of month {found}, not {month}: scan it with “cagettes scan --mois {found}” "
+              "if that month is still open, otherwise enter the order by hand",
+    },
+    "bad_signature": {
+        "fr": "{where} porte un identifiant falsifié ou recopié (signature fausse) : ce bon ne compte pas ; "
+              "montrez-le à un·e responsable",
+        "en": "{where} holds a forged or copied identifier (wrong signature): this form does not count; "
+              "show it to a coordinator",
+    },
+    "not_in_manifest": {
+        "fr": "{where} porte un identifiant qui n'a pas été imprimé ce mois-ci ({page_id}) : montrez-le à un·e "
+              "responsable",
+        "en": "{where} holds an identifier that was not printed this month ({page_id}): show it to a coordinator",
+    },
+    "registration_failed": {
+        "fr": "{where} : les carrés noirs des coins ne sont pas tous visibles ou la page est déformée ; rescannez "
+              "la feuille entière, à plat, à 300 ppp",
+        "en": "{where}: the black corner squares are not all visible or the page is distorted; scan the whole "
+              "sheet again, flat, at 300 dpi",
+    },
+    "internal_error": {
+        "fr": "{where} n'a pas pu être lue à cause d'une erreur de cagettes ({detail}) : gardez la feuille et "
+              "signalez l'erreur",
+        "en": "{where} could not be read because of an error in cagettes ({detail}): keep the sheet and report it",
+    },
+    "conflict": {
+        "fr": "{where} est un nouveau scan du bon {form}, page {page}, déjà lu : il est mis de côté pour "
+              "vérification et ne compte pas dans la commande",
+        "en": "{where} is another scan of form {form}, page {page}, already read: it is set aside for review "
+              "and does not count in the order",
+    },
+    "review": {
+        "fr": "{where} (bon {form}, page {page}) : {count} ligne(s) à vérifier à la main ; l'image colorée "
+              "est {overlay}",
+        "en": "{where} (form {form}, page {page}): {count} line(s) to check by hand; the coloured picture "
+              "is {overlay}",
+    },
+    "unknown": {"fr": "{where} : refusée ({reason})", "en": "{where}: rejected ({reason})"},
+}
+
+_MONTH_IN_ID = re.compile(r"^EC\d-(\d{4})(\d{2})-")
+
+
+def page_notice(row: dict, lang: str = DEFAULT_LANG) -> str:
+    """One sentence for a ``scanned_pages`` row (or a dict with the same keys)."""
+    index = row.get("source_index")
+    where = translate(MESSAGES, "where.file" if index is None else "where.page", lang,
+                      file=row["source"], page=None if index is None else index + 1)
+    reason = row.get("reason") or ""
+    if row.get("outcome") == "rejected" and reason not in MESSAGES and row.get("detail"):
+        return _capital(row["detail"])  # an input problem: its sentence was made when the file was read
+    if row.get("outcome") == "needs_review" and reason != "conflict":
+        reason = "review"
+    found = _MONTH_IN_ID.match(row.get("page_id") or "")
+    params = {"where": where, "form": row.get("form"), "page": row.get("page"), "month": row.get("month"),
+              "found": f"{found[1]}-{found[2]}" if found else "?", "page_id": row.get("page_id") or "",
+              "detail": row.get("detail") or "", "reason": reason, "overlay": row.get("overlay") or "-",
+              "count": len(row.get("review_reasons") or [])}
+    return _capital(translate(MESSAGES, reason if reason in MESSAGES else "unknown", lang, **params))
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def last_page_row(engine: sa.Engine) -> int:
+    """The highest row number so far: pages recorded later belong to the next batch."""
+    with engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.max(db.scanned_pages.c.id))).scalar() or 0
+
+
+def batch_notices(engine: sa.Engine, month: str, after: int, lang: str = DEFAULT_LANG) -> dict[str, list[str]]:
+    """Notices for the pages recorded after row ``after``: {"rejected": [...], "needs_review": [...]}."""
+    t = db.scanned_pages.c
+    query = sa.select(db.scanned_pages).where(t.id > after, t.month == month, t.outcome != "accepted").order_by(t.id)
+    notices: dict[str, list[str]] = {"rejected": [], "needs_review": []}
+    with engine.connect() as conn:
+        for row in conn.execute(query).mappings():
+            notices[row["outcome"]].append(page_notice(dict(row), lang))
+    return notices
