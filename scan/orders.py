@@ -13,6 +13,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from cagettes import db
+from cagettes.months import decode
+from catalog.model import Member
 from forms.context import MonthData
 
 ORDER_COLUMNS = ("formulaire", "site", "membre", "nom", "produit", "ref", "quantite", "plus_un", "statut", "raison")
@@ -41,17 +43,36 @@ def order_rows(engine: sa.Engine, month: MonthData) -> list[dict]:
     with engine.connect() as conn:
         pages = effective_pages(conn, month.month)
         lines = lines_of(conn, [p["id"] for p in pages])
+        assigned = assigned_members(conn, month.month)
     rows = []
     for page in pages:
         page_lines = lines.get(page["id"], [])
         tolerance = {l["product"]: l for l in page_lines if l["kind"] == "tolerance"}
+        form = forms[page["form"]]
         for line in (l for l in page_lines if l["kind"] == "quantity"):
-            rows.append(order_row(forms[page["form"]], page_lines, products[line["product"]], line, tolerance))
+            rows.append(order_row(form, page_lines, products[line["product"]], line, tolerance,
+                                  assigned.get(form.number)))
     return rows
 
 
-def order_row(form, page_lines: list[dict], product, line: dict, tolerance: dict) -> dict:
-    member = form.member
+def snapshot_members(conn, month: str) -> dict[str, Member]:
+    """The month's members as frozen at opening, by number."""
+    snapshot = conn.execute(sa.select(db.months.c.snapshot).where(db.months.c.month == month)).scalar()
+    return {m["number"]: decode(Member, m) for m in (snapshot or {}).get("members", [])}
+
+
+def assigned_members(conn, month: str) -> dict[int, Member]:
+    """Walk-in forms a volunteer gave to a member on the review page, by form number."""
+    rows = conn.execute(sa.select(db.walkin_members).where(db.walkin_members.c.month == month)).mappings().all()
+    if not rows:
+        return {}
+    members = snapshot_members(conn, month)
+    return {r["form"]: members[r["member"]] for r in rows if r["member"] in members}
+
+
+def order_row(form, page_lines: list[dict], product, line: dict, tolerance: dict,
+              assigned: Member | None = None) -> dict:
+    member = form.member or assigned
     walkin_number = next((l["value"] for l in page_lines if l["kind"] == "member_number" and l["value"]), "")
     tol = tolerance.get(product.ref)
     doubtful = line["status"] == "doubtful" or (tol is not None and tol["status"] == "doubtful")

@@ -27,6 +27,7 @@ from scan.recognise import REJECTED, REVIEW, PageResult, recognise
 
 PAGES_PER_TASK = 4  # small tasks keep both cores busy on a single multi-page PDF
 OVERLAY_JPEG_QUALITY = 80
+REGISTERED = "registered"  # folder of the registered pages kept for review
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,7 @@ def page_report(job: Job, item, result: PageResult) -> PageReport:
         [asdict(line) for line in result.lines])
     report.overlay = save_picture(job, "overlays", item.sha256, result.overlay, ".jpg")
     report.comment = save_picture(job, "comments", item.sha256, result.comment, ".png")
+    save_registered(job, item.sha256, result)
     if result.outcome == REJECTED:
         report.kept_image = save_picture(job, "rejected", item.sha256, item.image, ".png")
         write_note(report)
@@ -162,10 +164,25 @@ def write_note(report: PageReport) -> None:
                     f"Identifiant lu : {report.page_id or '-'}\n", encoding="utf-8")
 
 
+def save_registered(job: Job, sha: str, result: PageResult) -> None:
+    """A page set aside for review keeps its registered grey page: the review page crops its
+    boxes from it (``registered_path``), with the manifest's millimetres."""
+    if result.outcome == REVIEW:
+        save_picture(job, REGISTERED, sha, result.registered, ".jpg")
+
+
+def registered_path(pictures_dir: str | Path, sha: str) -> Path:
+    return picture_path(pictures_dir, REGISTERED, sha, ".jpg")
+
+
+def picture_path(pictures_dir: str | Path, folder: str, sha: str, suffix: str) -> Path:
+    return Path(pictures_dir) / folder / f"{sha[:20]}{suffix}"
+
+
 def save_picture(job: Job, folder: str, sha: str, image: np.ndarray | None, suffix: str) -> str | None:
     if image is None:
         return None
-    path = Path(job.pictures_dir) / folder / f"{sha[:20]}{suffix}"
+    path = picture_path(job.pictures_dir, folder, sha, suffix)
     path.parent.mkdir(parents=True, exist_ok=True)
     params = [cv2.IMWRITE_JPEG_QUALITY, OVERLAY_JPEG_QUALITY] if suffix == ".jpg" else []
     cv2.imwrite(str(path), image, params)
@@ -211,8 +228,13 @@ def insert_details(conn, page_id: int, report: PageReport) -> None:
         conn.execute(db.box_readings.insert(), [
             {"scanned_page": page_id, "box": b, "state": s, "confidence": c, "score": sc, "reason": r}
             for b, s, c, sc, r in report.boxes])
-    if report.lines:
+    insert_lines(conn, page_id, report.lines)
+
+
+def insert_lines(conn, page_id: int, lines: list[dict]) -> None:
+    """A page's lines (``asdict(Line)``); values are stored as text, None stays None."""
+    if lines:
         conn.execute(db.page_lines.insert(), [
             {"scanned_page": page_id, "kind": l["kind"], "product": l["product"],
              "value": None if l["value"] is None else str(l["value"]), "status": l["status"],
-             "reason": l["reason"], "boxes": l["boxes"]} for l in report.lines])
+             "reason": l["reason"], "boxes": l["boxes"]} for l in lines])
