@@ -14,6 +14,7 @@ from cagettes import db
 from forms.ids import PageId
 from scan import corpus, pipeline
 from scan.orders import order_rows
+from tests.review_scans import tick
 
 DPI = 200
 
@@ -148,16 +149,6 @@ def test_a_corrupt_file_in_the_middle_does_not_stop_the_batch(printed, scanner, 
     assert summary.pages == 4 and summary.counts["accepted"] == 2 and summary.counts["rejected"] == 2
     reasons = {r["source"].rsplit("/", 1)[-1]: r["reason"] for r in rows(engine, db.scanned_pages)}
     assert reasons["2.jpg"] == "truncated" and reasons["3.jpg"] in ("truncated", "empty_pdf", "unreadable")
-
-
-def box_px(box: dict) -> tuple[int, int, int, int]:
-    return tuple(round(v * DPI / 25.4) for v in box["rect"])
-
-
-def tick(image: np.ndarray, box: dict) -> None:
-    x, y, w, h = box_px(box)
-    cv2.line(image, (x + w // 6, y + h // 2), (x + w // 2, y + h - h // 6), 30, 3)
-    cv2.line(image, (x + w // 2, y + h - h // 6), (x + w - 2, y + 2), 30, 3)
 
 
 def test_walkin_member_number_comment_and_payment_are_read(printed, scanner, tmp_path):
