@@ -4,7 +4,7 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
-DEBS    = libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libzbar0 fonts-dejavu-core poppler-utils
+DEBS    = libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libzbar0 fonts-dejavu-core poppler-utils chromium
 JOBS   ?= 2
 
 .PHONY: demo test bench system-deps venv clean

@@ -10,6 +10,7 @@ import click
 from cagettes import dates, months
 from cagettes import workspace as ws
 from cagettes.i18n import translate
+from cagettes.web.command import review_command
 
 MESSAGES = {
     "catalog_ok": {"fr": "Catalogue valide : {sites} sites, {suppliers} fournisseurs, {products} produits, {members} membres.",
@@ -320,4 +321,4 @@ def export_orders_command(ctx: Context, month: str | None, output: Path | None) 
 
 
 COMMANDS = (init_command, check_command, month_group, print_command, site_command, demo_command,
-            scan_command, status_command, export_group)
+            scan_command, status_command, export_group, review_command)

@@ -231,7 +231,7 @@ class BoxItem:
     box: dict  # the manifest's box: id, kind, rect, product, value, column
     state: str  # as read now
     confidence: float
-    reason: str  # why the box or its group is in doubt
+    reason: str  # why the box is in doubt (band, beside...), or else its group (several_marked...)
 
 
 def queue(review: Review) -> list[BoxItem]:
@@ -254,7 +254,8 @@ def page_items(review: Review, conn, row: dict) -> list[BoxItem]:
         _, status, reason = choose_one([(b["id"], states[b["id"]]) for b in boxes])
         if status == "doubtful":
             items.extend(BoxItem(row["id"], row["page_id"], row["form"], row["page"], b, states[b["id"]].state,
-                                 states[b["id"]].confidence, reason) for b in candidates(boxes, states, decided))
+                                 states[b["id"]].confidence, states[b["id"]].reason or reason)
+                         for b in candidates(boxes, states, decided))
     return items
 
 
@@ -288,6 +289,28 @@ def history(review: Review, limit: int = 30) -> list[dict]:
         for row in rows:
             row["undoable"] = row["undone_at"] is None and later_blocking(conn, row) is None
     return rows
+
+
+def walkin_forms(review: Review) -> list[dict]:
+    """Walk-in forms back this month: the member a volunteer gave each to, or the number read on it."""
+    walkin = [p["id"] for p in review.manifest["pages"] if p["walkin"]]
+    t = db.scanned_pages.c
+    forms: dict[int, dict] = {}
+    with review.engine.connect() as conn:
+        rows = conn.execute(sa.select(t.id, t.form).where(
+            t.month == review.month, t.outcome != REJECTED, t.conflict_of.is_(None), t.page_id.in_(walkin))
+            .order_by(t.form, t.page)).all()
+        for page, form in rows:
+            entry = forms.setdefault(form, {"form": form, "page": page, "read": None,
+                                            "assigned": assigned_member(conn, review.month, form)})
+            entry["read"] = entry["read"] or member_number_read(conn, page)
+    return list(forms.values())
+
+
+def member_number_read(conn, page: int) -> str | None:
+    t = db.page_lines.c
+    return conn.execute(sa.select(t.value).where(t.scanned_page == page, t.kind == "member_number",
+                                                 t.status == "confirmed")).scalar()
 
 
 # ---------------------------------------------------------------- storage helpers

@@ -175,3 +175,20 @@ def test_every_decision_says_who_and_when_and_what_can_be_undone(month):
 ])
 def test_page_outcome(doubts, conflict, accepted, outcome):
     assert rv.page_outcome(doubts, conflict, accepted)[0] == outcome
+
+
+def test_messages_are_complete_and_boxes_are_said_in_words():
+    from cagettes.i18n import check_complete
+    from cagettes.web import texts
+
+    assert check_complete(rv.MESSAGES) == [] and check_complete(texts.MESSAGES) == []
+    products = {"OEUF6": {"name": "Œufs", "unit": "la boîte de 6", "price": "2.40"}}
+    said = [texts.box_meaning(box, products) for box in (
+        {"kind": "quantity", "product": "OEUF6", "value": 2}, {"kind": "tolerance", "product": "OEUF6"},
+        {"kind": "payment", "value": "cheque_alimentaire"}, {"kind": "amount_digit", "column": 1, "value": 7},
+        {"kind": "member_digit", "column": 0, "value": 4}, {"kind": "feedback", "product": "OEUF6", "value": "like"})]
+    assert said == ["Œufs (la boîte de 6) : quantité 2 = 4,80\u202f€", "Œufs : +1 si le carton n'est pas complet",
+                    "Paiement : Chèque alimentaire", "Montant payé, colonne « ×1 » : chiffre 7",
+                    "Numéro de membre, chiffre n° 1 : 4", "Œufs : j'ai aimé"]
+    assert texts.box_meaning({"kind": "quantity", "product": "OEUF6", "value": 2}, products, "en") == \
+        "Œufs (la boîte de 6): quantity 2 = €4.80"
