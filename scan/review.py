@@ -75,18 +75,16 @@ class Review:
     engine: sa.Engine
     month: str
     manifest: dict
+    printed: dict[str, dict]  # the manifest's pages by identifier
     lang: str = "fr"
 
     @classmethod
     def open(cls, engine: sa.Engine, manifest_path: str | Path, lang: str = "fr") -> "Review":
         manifest = json.loads(Path(manifest_path).read_text(encoding="utf-8"))
-        return cls(engine, manifest["month"], manifest, lang)
+        return cls(engine, manifest["month"], manifest, {page["id"]: page for page in manifest["pages"]}, lang)
 
     def printed_page(self, page_id: str) -> dict:
-        return self.pages_by_id()[page_id]
-
-    def pages_by_id(self) -> dict[str, dict]:
-        return {page["id"]: page for page in self.manifest["pages"]}
+        return self.printed[page_id]
 
     def boxes(self, page_id: str) -> list[dict]:
         return page_boxes(self.manifest, self.printed_page(page_id))
@@ -323,7 +321,7 @@ def page_row(conn, page: int) -> dict | None:
 def open_page(review: Review, conn, page: int) -> dict:
     """A page of this month that a volunteer may still change."""
     row = page_row(conn, page)
-    if row is None or row["month"] != review.month or not row["page_id"] or row["page_id"] not in review.pages_by_id():
+    if row is None or row["month"] != review.month or not row["page_id"] or row["page_id"] not in review.printed:
         raise review.error("no_page", page=page)
     if row["outcome"] == REJECTED:
         raise review.error("rejected", page=page)

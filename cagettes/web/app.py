@@ -27,6 +27,7 @@ from scan.orders import order_rows, snapshot_members
 from scan.pipeline import registered_path
 
 COOKIE = "cagettes_review"
+CARDS_SHOWN = 40  # boxes listed at once: the page reloads after each decision, so the next ones come up
 
 
 @dataclass(frozen=True)
@@ -115,8 +116,8 @@ class Pages:
                                                    "scans": [self.scan(s) for s in scans]})
         return list(groups.values())
 
-    def to_finish(self, cards: list[dict]) -> list[dict]:
-        busy = {c["page"] for c in cards}
+    def to_finish(self, busy: set[int]) -> list[dict]:
+        """Pages still in doubt with no box left to decide (``busy``: pages that have some)."""
         with self.review.engine.connect() as conn:
             rows = rv.pages_to_review(conn, self.review.month)
         return [{"url": url_for("page", page=r["id"]), "label": self.label(r["page_id"]),
@@ -202,16 +203,18 @@ def when(moment: dt.datetime | None) -> str:
 
 def index():
     p = pages()
-    cards = [p.card(item) for item in rv.queue(p.review)]
-    return render_template("index.html", cards=cards, conflicts=p.conflicts(), finish=p.to_finish(cards),
-                           walkins=p.walkins(), history=p.history(), title=title(p))
+    items = rv.queue(p.review)
+    busy = {item.page for item in items}
+    return render_template("index.html", cards=[p.card(item) for item in items[:CARDS_SHOWN]], total=len(items),
+                           conflicts=p.conflicts(), finish=p.to_finish(busy), walkins=p.walkins(),
+                           history=p.history(), title=title(p))
 
 
 def page(page: int):
     p = pages()
     with p.review.engine.connect() as conn:
         row = rv.page_row(conn, page)
-        if row is None or row["month"] != p.review.month or row["page_id"] not in p.review.pages_by_id():
+        if row is None or row["month"] != p.review.month or row["page_id"] not in p.review.printed:
             abort(404)
         items = [] if row["outcome"] == "rejected" else rv.page_items(p.review, conn, row)
         walkin = p.review.printed_page(row["page_id"])["walkin"]

@@ -7,6 +7,7 @@ meant for real use.
 from __future__ import annotations
 
 import ipaddress
+import logging
 import secrets
 import webbrowser
 from collections.abc import Callable
@@ -19,12 +20,13 @@ from cagettes.web.texts import t
 from forms.context import MonthData
 from scan.review import Review
 
-THREADS = 4  # one volunteer's browser: the page and a few pictures at a time
+THREADS = 6  # one volunteer's browser: the page and its pictures, side by side
 
 
 def make_server(review: Review, data: MonthData, pictures_dir: str | Path, lang: str, host: str, port: int):
     """(server, address to open): the address carries the key without which the page answers nothing."""
     settings = Settings(review, data, Path(pictures_dir), secrets.token_urlsafe(18), lang)
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # a page's 40 pictures queue up: not a problem
     server = create_server(create_app(settings), host=host, port=port, threads=THREADS, clear_untrusted_proxy_headers=True)
     shown = f"[{host}]" if ":" in host else host
     return server, f"http://{shown}:{server.effective_port}/?cle={settings.token}"

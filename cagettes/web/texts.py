@@ -26,6 +26,8 @@ MESSAGES = {
     "boxes_title": {"fr": "Cases à vérifier", "en": "Boxes to check"},
     "boxes_help": {"fr": "Regardez la case entourée. Qu'a voulu faire la personne ?",
                    "en": "Look at the framed box. What did the person mean?"},
+    "more_boxes": {"fr": "… et {count} autre(s) case(s) : elles viendront quand celles-ci seront décidées.",
+                   "en": "… and {count} more box(es): they come up once these are decided."},
     "marked": {"fr": "Cochée", "en": "Marked"},
     "empty": {"fr": "Vide", "en": "Empty"},
     "cancelled": {"fr": "Remplie (annulée)", "en": "Filled (cancelled)"},
