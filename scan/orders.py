@@ -44,15 +44,26 @@ def order_rows(engine: sa.Engine, month: MonthData) -> list[dict]:
         pages = effective_pages(conn, month.month)
         lines = lines_of(conn, [p["id"] for p in pages])
         assigned = assigned_members(conn, month.month)
+    numbers = numbers_read(pages, lines)
     rows = []
     for page in pages:
         page_lines = lines.get(page["id"], [])
         tolerance = {l["product"]: l for l in page_lines if l["kind"] == "tolerance"}
         form = forms[page["form"]]
         for line in (l for l in page_lines if l["kind"] == "quantity"):
-            rows.append(order_row(form, page_lines, products[line["product"]], line, tolerance,
+            rows.append(order_row(form, numbers.get(form.number, ""), products[line["product"]], line, tolerance,
                                   assigned.get(form.number)))
     return rows
+
+
+def numbers_read(pages: list[dict], lines: dict[int, list[dict]]) -> dict[int, str]:
+    """The member number ticked on a walk-in form (its first page), for the products of all its pages."""
+    numbers: dict[int, str] = {}
+    for page in pages:
+        for line in lines.get(page["id"], []):
+            if line["kind"] == "member_number" and line["value"]:
+                numbers.setdefault(page["form"], line["value"])
+    return numbers
 
 
 def snapshot_members(conn, month: str) -> dict[str, Member]:
@@ -70,10 +81,8 @@ def assigned_members(conn, month: str) -> dict[int, Member]:
     return {r["form"]: members[r["member"]] for r in rows if r["member"] in members}
 
 
-def order_row(form, page_lines: list[dict], product, line: dict, tolerance: dict,
-              assigned: Member | None = None) -> dict:
+def order_row(form, walkin_number: str, product, line: dict, tolerance: dict, assigned: Member | None = None) -> dict:
     member = form.member or assigned
-    walkin_number = next((l["value"] for l in page_lines if l["kind"] == "member_number" and l["value"]), "")
     tol = tolerance.get(product.ref)
     doubtful = line["status"] == "doubtful" or (tol is not None and tol["status"] == "doubtful")
     return {

@@ -198,3 +198,20 @@ def test_exported_cells_never_start_a_formula():
 
     assert [neutralise(v) for v in ("=HYPERLINK(1)", "+33 6", "-1", "@x", "Zoé", 3)] == \
         ["'=HYPERLINK(1)", "'+33 6", "'-1", "'@x", "Zoé", 3]
+
+
+def test_a_walkin_number_counts_for_the_products_of_every_page(printed, scanner, tmp_path):
+    engine, scan = scanner
+    m = manifest(printed)
+    first = next(p for p in m["pages"] if p["walkin"] and p["page"] == 1)
+    second = next(p for p in m["pages"] if p["form"] == first["form"] and p["page"] == 2)
+    images = []
+    for page, ids in ((first, ["n-0-0", "n-1-0", "n-2-4", "n-3-2"]), (second, None)):
+        image = corpus.render_page(printed[2].out_dir / page["pdf"], page["pdf_page"], DPI)
+        boxes = {b["id"]: b for b in m["layouts"][page["layout"]]["boxes"]}
+        for box in ids or [next(b for b in boxes if b.startswith("q-") and b.endswith("-1"))]:
+            tick(image, boxes[box])
+        images.append(write(tmp_path / f"w{page['page']}.png", image))
+    scan(images)
+    [order] = order_rows(engine, printed[1])
+    assert (order["membre"], order["quantite"], order["statut"]) == ("0042", "1", "confirmé")
