@@ -100,8 +100,7 @@ def review_month(printed, tmp_path: Path) -> ReviewMonth:
         paths[name] = tmp_path / f"{name}.png"
         cv2.imwrite(str(paths[name]), picture)
     engine = workspace.engine()
-    pipeline.scan(engine, job, [paths["member"], paths["walkin"]], jobs=2)
-    pipeline.scan(engine, job, [paths["rescan"]], jobs=1)  # after the first: the conflict
+    pipeline.scan(engine, job, [paths["member"], paths["walkin"], paths["rescan"]], jobs=2)  # stored in this order
     with engine.connect() as conn:
         ids = {Path(r.source).stem: r.id for r in conn.execute(sa.select(db.scanned_pages))}
     return ReviewMonth(workspace, data, Review.open(engine, job.manifest_path), ids)

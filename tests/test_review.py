@@ -2,11 +2,13 @@
 each decision at once, and every decision can be undone."""
 from __future__ import annotations
 
+import cv2
 import pytest
 
 from scan import review as rv
 from scan.decide import DOUBTFUL
 from scan.orders import order_rows
+from scan.pipeline import registered_path
 from tests.review_scans import TICKED_QUANTITY, review_month
 
 WHO = "Samia"
@@ -30,6 +32,10 @@ def test_the_scans_give_pages_to_review(month):
     assert member["outcome"] == "needs_review", member["review_reasons"]
     assert (rescan["outcome"], rescan["conflict_of"]) == ("needs_review", member["id"])
     assert walkin["outcome"] == "accepted"
+    pictures = month.workspace.month_dir(month.data.month) / "private" / "scans"
+    kept = registered_path(pictures, member["sha256"])  # for the crops: pages to review only
+    assert kept.is_file() and cv2.imread(str(kept), cv2.IMREAD_GRAYSCALE).shape == (2376, 1680)  # 8 px/mm A4
+    assert not registered_path(pictures, walkin["sha256"]).exists()
 
 
 def test_queue_holds_the_doubtful_boxes_lowest_confidence_first(month):

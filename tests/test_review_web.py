@@ -17,7 +17,7 @@ from scan import review as rv
 from scan.orders import order_rows
 from tests.review_scans import review_month
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("CAGETTES_CHROMIUM", "/usr/bin/chromium")  # Debian's package (Makefile DEBS)
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run"]
 
@@ -69,8 +69,11 @@ def act(page: Page, do) -> None:
         do()
 
 
-def images_loaded(page: Page) -> bool:
-    return page.evaluate("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
+def loaded(page: Page, selector: str) -> int:
+    """Waits until the first picture matching ``selector`` has arrived; its width in pixels."""
+    picture = page.locator(selector).first.element_handle()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=picture)
+    return picture.evaluate("img => img.naturalWidth")
 
 
 def test_deciding_with_the_keyboard_and_the_mouse_then_undoing(browser, url, month):
@@ -79,7 +82,7 @@ def test_deciding_with_the_keyboard_and_the_mouse_then_undoing(browser, url, mon
     form = items[0].form
     page = open_page(browser, url)
     assert page.locator("[data-card]").count() == len(items)
-    assert "C = cochée" in page.inner_text(".keys") and images_loaded(page)
+    assert "C = cochée" in page.inner_text(".keys") and loaded(page, "img.crop") > 300
 
     act(page, lambda: page.keyboard.press("c"))  # the first card is the current one
     first = decisions(month)[-1]
@@ -117,8 +120,8 @@ def test_deciding_with_the_keyboard_and_the_mouse_then_undoing(browser, url, mon
 def test_the_whole_page_a_conflict_a_walkin_form_and_a_rejection(browser, url, month):
     page = open_page(browser, url, "Karim")
     act(page, lambda: page.keyboard.press("e"))  # the whole page of the current card
-    assert page.url.endswith(f"/page/{month.pages['member']}") and images_loaded(page)
-    assert page.locator("img.page").evaluate("i => i.naturalWidth") > 1000
+    assert page.url.endswith(f"/page/{month.pages['member']}")
+    assert loaded(page, "img.page") > 1000 and loaded(page, "img.crop") > 300
     assert "Page à vérifier" in page.inner_text("main")
 
     figure = page.locator(".scans figure", has_text=f"Scan n° {month.pages['rescan']}")
