@@ -19,7 +19,7 @@ from flask import (Flask, Response, abort, current_app, flash, redirect, render_
                    session, url_for)
 
 from cagettes.web import images
-from cagettes.web.texts import box_meaning, t, why
+from cagettes.web.texts import box_meaning, doubt_in_words, t, why
 from forms.context import MonthData
 from forms.site import FONT_FILES
 from scan import review as rv
@@ -121,7 +121,8 @@ class Pages:
         with self.review.engine.connect() as conn:
             rows = rv.pages_to_review(conn, self.review.month)
         return [{"url": url_for("page", page=r["id"]), "label": self.label(r["page_id"]),
-                 "why": ", ".join(r["review_reasons"])} for r in rows if r["id"] not in busy]
+                 "why": " ; ".join(doubt_in_words(c, self.products, self.settings.lang) for c in r["review_reasons"])}
+                for r in rows if r["id"] not in busy]
 
     def walkins(self) -> list[dict]:
         lang, out = self.settings.lang, []

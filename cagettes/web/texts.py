@@ -88,7 +88,13 @@ MESSAGES = {
     "why_beside": {"fr": "Un trait touche le bord de la case", "en": "A stroke touches the box's edge"},
     "why_several_marked": {"fr": "Plusieurs quantités cochées pour ce produit", "en": "Several quantities marked"},
     "why_filled_alone": {"fr": "Une case remplie seule : annulée ou choisie ?", "en": "A filled box alone: cancelled or chosen?"},
+    "why_box_doubtful": {"fr": "une case douteuse", "en": "a doubtful box"},
+    "why_digit_missing": {"fr": "il manque un chiffre", "en": "a digit is missing"},
+    "why_conflict": {"fr": "page scannée deux fois", "en": "page scanned twice"},
     "why_other": {"fr": "Le scanner n'est pas sûr", "en": "The scanner is not sure"},
+    "kind_payment": {"fr": "Paiement", "en": "Payment"},
+    "kind_amount": {"fr": "Montant payé", "en": "Amount paid"},
+    "kind_member_number": {"fr": "Numéro de membre", "en": "Member number"},
     # actions in the history
     "did_box": {"fr": "{box} : {state}", "en": "{box}: {state}"},
     "did_accept": {"fr": "page acceptée", "en": "page accepted"},
@@ -143,3 +149,12 @@ def why(reason: str, lang: str = "fr") -> str:
     """A doubt in words: the box's own reason, or its group's."""
     key = f"why_{reason}"
     return t(key if key in MESSAGES else "why_other", lang)
+
+
+def doubt_in_words(code: str, products: dict[str, dict], lang: str = "fr") -> str:
+    """A page's review reason ("quantity:BEURRE:several_marked") as a volunteer reads it."""
+    if code == "conflict":
+        return t("why_conflict", lang)
+    kind, ref, reason = (code.split(":") + ["", ""])[:3]
+    what = products.get(ref, {}).get("name") or (t(f"kind_{kind}", lang) if f"kind_{kind}" in MESSAGES else kind)
+    return f"{what}{' :' if lang == 'fr' else ':'} {why(reason, lang).lower()}"
