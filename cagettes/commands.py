@@ -11,6 +11,7 @@ from cagettes import dates, months, private
 from cagettes import workspace as ws
 from cagettes.i18n import translate
 from forms.texts import PAYMENT_METHODS
+from cagettes.web.command import review_command
 
 MESSAGES = {
     "catalog_ok": {"fr": "Catalogue valide : {sites} sites, {suppliers} fournisseurs, {products} produits, {members} membres.",
@@ -506,4 +507,5 @@ def payment_command(ctx: Context, form: int, month: str | None, method: str, amo
 
 
 COMMANDS = (init_command, check_command, month_group, print_command, site_command, demo_command,
-            scan_command, status_command, export_group, documents_command, payment_command)
+            scan_command, status_command, export_group, documents_command, payment_command,
+            review_command)

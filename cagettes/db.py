@@ -142,6 +142,33 @@ payments = sa.Table(
     sa.Column("cancelled", sa.Boolean, nullable=False, default=False),
 )
 
+# The review page (scan/review.py): every volunteer decision, who made it and when. A decision
+# is never deleted: undoing it stamps ``undone_at``. ``before`` holds what a page-wide decision
+# (reject, keep one of two scans, assign a walk-in form) changed, so that undoing restores it.
+review_decisions = sa.Table(
+    "review_decisions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("month", sa.String(7), nullable=False, index=True),
+    sa.Column("scanned_page", sa.Integer, sa.ForeignKey("scanned_pages.id"), nullable=False, index=True),
+    sa.Column("action", sa.String(12), nullable=False),  # box | accept | reject | assign | keep_scan
+    sa.Column("box", sa.String(40), nullable=True),
+    sa.Column("value", sa.String(200), nullable=True),  # box state, reason, member number, kept scan id
+    sa.Column("before", sa.JSON, nullable=False, default=dict),
+    sa.Column("reviewer", sa.String(80), nullable=False),
+    sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("undone_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("undone_by", sa.String(80), nullable=True),
+)
+
+# A walk-in form a volunteer gave to a member: its order lines are that member's.
+walkin_members = sa.Table(
+    "walkin_members", metadata,
+    sa.Column("month", sa.String(7), primary_key=True),
+    sa.Column("form", sa.Integer, primary_key=True),
+    sa.Column("member", sa.String(10), nullable=False),
+    sa.Column("decision", sa.Integer, sa.ForeignKey("review_decisions.id"), nullable=False),
+)
+
 
 def fit(table: sa.Table, row: dict) -> dict:
     """Texts cut to their column's length: PostgreSQL refuses a longer one where SQLite keeps it

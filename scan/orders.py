@@ -14,6 +14,8 @@ import sqlalchemy as sa
 
 from cagettes import db
 from cagettes.private import private_dir, private_file
+from cagettes.months import decode
+from catalog.model import Member
 from forms.context import MonthData
 
 ORDER_COLUMNS = ("formulaire", "site", "membre", "nom", "produit", "ref", "quantite", "plus_un", "statut", "raison")
@@ -42,18 +44,46 @@ def order_rows(engine: sa.Engine, month: MonthData) -> list[dict]:
     with engine.connect() as conn:
         pages = effective_pages(conn, month.month)
         lines = lines_of(conn, [p["id"] for p in pages])
+        assigned = assigned_members(conn, month.month)
+    numbers = numbers_read(pages, lines)
     rows = []
     for page in pages:
         page_lines = lines.get(page["id"], [])
         tolerance = {l["product"]: l for l in page_lines if l["kind"] == "tolerance"}
+        form = forms[page["form"]]
         for line in (l for l in page_lines if l["kind"] == "quantity"):
-            rows.append(order_row(forms[page["form"]], page_lines, products[line["product"]], line, tolerance))
+            rows.append(order_row(form, numbers.get(form.number, ""), products[line["product"]], line, tolerance,
+                                  assigned.get(form.number)))
     return rows
 
 
-def order_row(form, page_lines: list[dict], product, line: dict, tolerance: dict) -> dict:
-    member = form.member
-    walkin_number = next((l["value"] for l in page_lines if l["kind"] == "member_number" and l["value"]), "")
+def numbers_read(pages: list[dict], lines: dict[int, list[dict]]) -> dict[int, str]:
+    """The member number ticked on a walk-in form (its first page), for the products of all its pages."""
+    numbers: dict[int, str] = {}
+    for page in pages:
+        for line in lines.get(page["id"], []):
+            if line["kind"] == "member_number" and line["value"]:
+                numbers.setdefault(page["form"], line["value"])
+    return numbers
+
+
+def snapshot_members(conn, month: str) -> dict[str, Member]:
+    """The month's members as frozen at opening, by number."""
+    snapshot = conn.execute(sa.select(db.months.c.snapshot).where(db.months.c.month == month)).scalar()
+    return {m["number"]: decode(Member, m) for m in (snapshot or {}).get("members", [])}
+
+
+def assigned_members(conn, month: str) -> dict[int, Member]:
+    """Walk-in forms a volunteer gave to a member on the review page, by form number."""
+    rows = conn.execute(sa.select(db.walkin_members).where(db.walkin_members.c.month == month)).mappings().all()
+    if not rows:
+        return {}
+    members = snapshot_members(conn, month)
+    return {r["form"]: members[r["member"]] for r in rows if r["member"] in members}
+
+
+def order_row(form, walkin_number: str, product, line: dict, tolerance: dict, assigned: Member | None = None) -> dict:
+    member = form.member or assigned
     tol = tolerance.get(product.ref)
     doubtful = line["status"] == "doubtful" or (tol is not None and tol["status"] == "doubtful")
     return {

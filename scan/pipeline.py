@@ -39,6 +39,7 @@ OVERLAY_JPEG_QUALITY = 80
 # Another station's row can make an insert fail once per unique rule (same pixels, same page);
 # a third failure would be a bug, and is raised.
 RECORD_ATTEMPTS = 3
+REGISTERED = "registered"  # folder of the registered pages kept for review
 
 
 @dataclass(frozen=True)
@@ -228,6 +229,7 @@ def page_report(job: Job, item, result: PageResult) -> PageReport:
         [asdict(line) for line in result.lines])
     report.overlay = save_picture(job, "overlays", item.sha256, result.overlay, ".jpg")
     report.comment = save_picture(job, "comments", item.sha256, result.comment, ".png")
+    save_registered(job, item.sha256, result)
     if result.outcome == REJECTED:
         report.kept_image = save_picture(job, "rejected", item.sha256, item.image, ".png")
         write_note(report, job.month)
@@ -244,10 +246,25 @@ def write_note(report: PageReport, month: str) -> None:
     private_file(note)
 
 
+def save_registered(job: Job, sha: str, result: PageResult) -> None:
+    """A page set aside for review keeps its registered grey page: the review page crops its
+    boxes from it (``registered_path``), with the manifest's millimetres."""
+    if result.outcome == REVIEW:
+        save_picture(job, REGISTERED, sha, result.registered, ".jpg")
+
+
+def registered_path(pictures_dir: str | Path, sha: str) -> Path:
+    return picture_path(pictures_dir, REGISTERED, sha, ".jpg")
+
+
+def picture_path(pictures_dir: str | Path, folder: str, sha: str, suffix: str) -> Path:
+    return Path(pictures_dir) / folder / f"{sha[:20]}{suffix}"
+
+
 def save_picture(job: Job, folder: str, sha: str, image: np.ndarray | None, suffix: str) -> str | None:
     if image is None:
         return None
-    path = Path(job.pictures_dir) / folder / f"{sha[:20]}{suffix}"
+    path = picture_path(job.pictures_dir, folder, sha, suffix)
     private_dir(path.parent)
     params = [cv2.IMWRITE_JPEG_QUALITY, OVERLAY_JPEG_QUALITY] if suffix == ".jpg" else []
     # Two stations reading the same image write the same file: each writes its own, then swaps
@@ -318,8 +335,14 @@ def insert_details(conn, page_id: int, report: PageReport) -> None:
         conn.execute(db.box_readings.insert(), [db.fit(db.box_readings, {
             "scanned_page": page_id, "box": b, "state": s, "confidence": c, "score": sc, "reason": r})
             for b, s, c, sc, r in report.boxes])
-    if report.lines:
-        conn.execute(db.page_lines.insert(), [db.fit(db.page_lines, {
-            "scanned_page": page_id, "kind": l["kind"], "product": l["product"],
-            "value": None if l["value"] is None else str(l["value"]), "status": l["status"],
-            "reason": l["reason"], "boxes": l["boxes"]}) for l in report.lines])
+    insert_lines(conn, page_id, report.lines)
+
+
+def insert_lines(conn, page_id: int, lines: list[dict]) -> None:
+    """A page's lines (``asdict(Line)``); values are stored as text, None stays None."""
+    if lines:
+        conn.execute(db.page_lines.insert(), [
+            db.fit(db.page_lines, {"scanned_page": page_id, "kind": l["kind"], "product": l["product"],
+                                   "value": None if l["value"] is None else str(l["value"]),
+                                   "status": l["status"], "reason": l["reason"], "boxes": l["boxes"]})
+            for l in lines])

@@ -35,6 +35,7 @@ class PageResult:
     review_reasons: list[str] = field(default_factory=list)
     comment: np.ndarray | None = None  # crop of the comment zone when inked
     overlay: np.ndarray | None = None  # BGR picture for volunteers
+    registered: np.ndarray | None = None  # the normalised grey page, for crops on the review page
     detail: str = ""
 
 
@@ -65,7 +66,7 @@ def read_page(gray, manifest: dict, page: dict, registration, draw: bool, blank:
     empty_max = page_empty_max(readings)
     decisions = {r.id: decide_box(r, empty_max) for r in readings}
     lines = apply_rules(boxes, decisions)
-    reasons = [f"{line.kind}:{line.product or ''}:{line.reason}" for line in lines if line.status == "doubtful"]
+    reasons = doubt_reasons(lines)
     result = PageResult(REVIEW if reasons else ACCEPTED, reasons[0] if reasons else "", page["id"], page,
                         registration.error_mm, decisions, lines, reasons)
     comment = layout["zones"].get("comment")
@@ -73,7 +74,13 @@ def read_page(gray, manifest: dict, page: dict, registration, draw: bool, blank:
         result.comment = crop(flat, comment).copy()
     if draw:
         result.overlay = draw_overlay(flat, boxes, decisions, result)
+    result.registered = flat
     return result
+
+
+def doubt_reasons(lines: list[Line]) -> list[str]:
+    """Why a page needs a volunteer, one ``kind:product:reason`` per doubtful line."""
+    return [f"{line.kind}:{line.product or ''}:{line.reason}" for line in lines if line.status == "doubtful"]
 
 
 def draw_overlay(flat: np.ndarray, boxes: list[dict], decisions: dict[str, BoxDecision], result: PageResult) -> np.ndarray:

@@ -143,8 +143,9 @@ def test_new_writes_the_next_numbered_migration(tmp_path, monkeypatch):
     copy = tmp_path / "migrations"
     shutil.copytree(migrations.HERE, copy, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(migrations, "HERE", copy)
-    path = new_migration.new("review decisions")
-    assert path.parent == copy / "versions" and path.name == "0004_review_decisions.py"
+    latest = migrations.head()
+    path = new_migration.new("member languages")
+    assert path.parent == copy / "versions" and path.name == f"{int(latest) + 1:04d}_member_languages.py"
     text = path.read_text(encoding="utf-8")
-    assert "down_revision = '0003'" in text and "op." not in text  # db.py is unchanged: nothing to do
+    assert f"down_revision = '{latest}'" in text and "op." not in text  # db.py is unchanged: nothing to do
     assert len(migrations.scripts().get_heads()) == 1

@@ -15,6 +15,7 @@ from scan import corpus, pipeline
 from scan.faults import paint_code
 from scan.orders import order_rows
 from tests.backends import BOTH_BACKENDS
+from tests.review_scans import tick
 
 DPI = 200
 
@@ -158,16 +159,6 @@ def test_a_corrupt_file_in_the_middle_does_not_stop_the_batch(printed, scanner, 
     assert reasons["2.jpg"] == "truncated" and reasons["3.jpg"] in ("truncated", "empty_pdf", "unreadable")
 
 
-def box_px(box: dict) -> tuple[int, int, int, int]:
-    return tuple(round(v * DPI / 25.4) for v in box["rect"])
-
-
-def tick(image: np.ndarray, box: dict) -> None:
-    x, y, w, h = box_px(box)
-    cv2.line(image, (x + w // 6, y + h // 2), (x + w // 2, y + h - h // 6), 30, 3)
-    cv2.line(image, (x + w // 2, y + h - h // 6), (x + w - 2, y + 2), 30, 3)
-
-
 @BOTH_BACKENDS
 def test_walkin_member_number_comment_and_payment_are_read(printed, scanner, tmp_path):
     engine, scan = scanner
@@ -217,3 +208,20 @@ def test_exported_cells_never_start_a_formula():
 
     assert [neutralise(v) for v in ("=HYPERLINK(1)", "+33 6", "-1", "@x", "Zoé", 3)] == \
         ["'=HYPERLINK(1)", "'+33 6", "'-1", "'@x", "Zoé", 3]
+
+
+def test_a_walkin_number_counts_for_the_products_of_every_page(printed, scanner, tmp_path):
+    engine, scan = scanner
+    m = manifest(printed)
+    first = next(p for p in m["pages"] if p["walkin"] and p["page"] == 1)
+    second = next(p for p in m["pages"] if p["form"] == first["form"] and p["page"] == 2)
+    images = []
+    for page, ids in ((first, ["n-0-0", "n-1-0", "n-2-4", "n-3-2"]), (second, None)):
+        image = corpus.render_page(printed[2].out_dir / page["pdf"], page["pdf_page"], DPI)
+        boxes = {b["id"]: b for b in m["layouts"][page["layout"]]["boxes"]}
+        for box in ids or [next(b for b in boxes if b.startswith("q-") and b.endswith("-1"))]:
+            tick(image, boxes[box])
+        images.append(write(tmp_path / f"w{page['page']}.png", image))
+    scan(images)
+    [order] = order_rows(engine, printed[1])
+    assert (order["membre"], order["quantite"], order["statut"]) == ("0042", "1", "confirmé")

@@ -1,0 +1,335 @@
+"""The review page: a small Flask application over ``scan.review``.
+
+Flask because it is small, well kept, and already built on Jinja2 (autoescaped templates) and
+Werkzeug; its signed session cookie holds the volunteer's name. Everything is private: the
+page answers only a browser that came with the key the command printed, every form carries a
+token against cross-site posts, and the session cookie is never sent by another site.
+Plain HTML forms do everything; ``review.js`` only adds the keyboard shortcuts.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import fontpkg_atkinson_hyperlegible as atkinson
+from flask import (Flask, Response, abort, current_app, flash, redirect, render_template, request, send_file,
+                   session, url_for)
+
+from cagettes.web import images
+from cagettes.web.texts import box_meaning, doubt_in_words, t, why
+from forms.context import MonthData
+from forms.site import FONT_FILES
+from scan import review as rv
+from scan.orders import order_rows, snapshot_members
+from scan.pipeline import registered_path
+
+COOKIE = "cagettes_review"
+CARDS_SHOWN = 40  # boxes listed at once: the page reloads after each decision, so the next ones come up
+
+
+@dataclass(frozen=True)
+class Settings:
+    review: rv.Review
+    data: MonthData
+    pictures_dir: Path
+    token: str  # the key in the address the command opens
+    lang: str = "fr"
+
+
+def create_app(settings: Settings) -> Flask:
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY=secrets.token_hex(32), SESSION_COOKIE_NAME=COOKIE,
+                      SESSION_COOKIE_SAMESITE="Strict", SESSION_COOKIE_HTTPONLY=True, MAX_CONTENT_LENGTH=64_000)
+    app.extensions["review"] = Pages(settings)
+    app.before_request(guard)
+    app.context_processor(lambda: {"t": lambda key, **p: t(key, settings.lang, **p), "lang": settings.lang,
+                                   "csrf": session.get("csrf", ""), "name": session.get("name", "")})
+    for rule, view, methods in ROUTES:
+        app.add_url_rule(rule, view.__name__, view, methods=methods)
+    return app
+
+
+def pages() -> "Pages":
+    return current_app.extensions["review"]
+
+
+def guard() -> Response | None:
+    """Only the browser that opened the printed address; posts only from the page's own forms."""
+    s = pages().settings
+    if request.endpoint in ("static", "font"):
+        return None
+    if request.args.get("cle") and secrets.compare_digest(request.args["cle"], s.token):
+        session.update(ok=True, csrf=session.get("csrf") or secrets.token_urlsafe(24))
+        return redirect(request.path)
+    if not session.get("ok"):
+        return Response(render_template("denied.html", message=t("denied", s.lang)), 403)
+    if request.method == "POST" and not secrets.compare_digest(request.form.get("csrf", ""), session.get("csrf", "")):
+        return Response(render_template("denied.html", message=t("expired", s.lang)), 400)
+    return None
+
+
+class Pages:
+    """What the views show, built from the review and the month; no request in here."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.picture = lru_cache(maxsize=8)(images.read_grey)  # a volunteer goes through one page's boxes in a row
+        self.products = {p["ref"]: p for p in settings.review.manifest["products"]}
+        self.forms = {f.number: f for f in settings.data.forms}
+
+    @property
+    def review(self) -> rv.Review:
+        return self.settings.review
+
+    def who(self, form: int) -> str:
+        slot = self.forms.get(form)
+        if slot is None or slot.member is None:
+            return f"{t('walkin_form', self.settings.lang)} n° {form}"
+        return f"{slot.member.display_name} ({slot.member.number})"
+
+    def label(self, page_id: str) -> str:
+        page = self.review.printed_page(page_id)
+        where = t("form_label", self.settings.lang, form=page["form"], page=page["page"], pages=page["pages"])
+        return f"{where} · {self.who(page['form'])}"
+
+    def card(self, item: rv.BoxItem) -> dict:
+        lang = self.settings.lang
+        return {"page": item.page, "box": item.box["id"], "label": self.label(item.page_id),
+                "meaning": box_meaning(item.box, self.products, lang), "why": why(item.reason, lang),
+                "read_as": t("read_as", lang, state=t(item.state, lang)),
+                "crop": url_for("crop", page=item.page, box=item.box["id"]), "url": url_for("page", page=item.page)}
+
+    def scan(self, row: dict) -> dict:
+        lang = self.settings.lang
+        return {"id": row["id"], "outcome": row["outcome"], "image": url_for("scan_image", page=row["id"]),
+                "text": t("scan_of", lang, id=row["id"], source=Path(row["source"]).name, when=when(row["scanned_at"]))}
+
+    def conflicts(self) -> list[dict]:
+        groups = {}
+        with self.review.engine.connect() as conn:
+            for row in rv.pages_to_review(conn, self.review.month, conflicts=True):
+                scans = [rv.page_row(conn, p) for p in rv.same_printed_page(conn, row)]
+                groups.setdefault(row["page_id"], {"label": self.label(row["page_id"]), "page": row["id"],
+                                                   "scans": [self.scan(s) for s in scans]})
+        return list(groups.values())
+
+    def to_finish(self, busy: set[int]) -> list[dict]:
+        """Pages still in doubt with no box left to decide (``busy``: pages that have some)."""
+        with self.review.engine.connect() as conn:
+            rows = rv.pages_to_review(conn, self.review.month)
+        return [{"url": url_for("page", page=r["id"]), "label": self.label(r["page_id"]),
+                 "why": " ; ".join(doubt_in_words(c, self.products, self.settings.lang) for c in r["review_reasons"])}
+                for r in rows if r["id"] not in busy]
+
+    def walkins(self) -> list[dict]:
+        lang, out = self.settings.lang, []
+        for form in rv.walkin_forms(self.review):
+            if form["assigned"]:
+                state = t("walkin_assigned", lang, who=self.member_label(form["assigned"]))
+            elif form["read"]:
+                state = t("walkin_read", lang, number=form["read"])
+            else:
+                state = t("walkin_unknown", lang)
+            out.append({"form": form["form"], "url": url_for("page", page=form["page"]), "state": state})
+        return out
+
+    def member_label(self, number: str) -> str:
+        with self.review.engine.connect() as conn:
+            member = snapshot_members(conn, self.review.month).get(number)
+        return f"{member.display_name} ({number})" if member else number
+
+    def history(self, page: int | None = None) -> list[dict]:
+        lang, out = self.settings.lang, []
+        for row in rv.history(self.review, limit=200 if page else 30):
+            if page is not None and row["scanned_page"] != page and str(page) not in row["before"].get("pages", {}):
+                continue
+            out.append({"id": row["id"], "who": row["reviewer"], "when": when(row["decided_at"]),
+                        "what": self.did(row), "undoable": row["undoable"], "url": url_for("page", page=row["scanned_page"]),
+                        "undone": row["undone_at"] and t("undone", lang, who=row["undone_by"], when=when(row["undone_at"]))})
+        first = next((h for h in out if h["undoable"]), None)
+        if first:
+            first["key"] = True  # Z undoes the latest decision that can be undone
+        return out
+
+    def did(self, row: dict) -> str:
+        lang = self.settings.lang
+        if row["action"] == rv.BOX:
+            page = rv_page_id(self.review, row["scanned_page"])
+            box = next((b for b in self.review.boxes(page) if b["id"] == row["box"]), {"kind": "", "id": row["box"]})
+            meaning = box_meaning(box, self.products, lang) if box["kind"] else row["box"]
+            return t("did_box", lang, box=meaning, state=t(row["value"], lang))
+        return t(f"did_{row['action']}", lang, value=row["value"])
+
+    def order(self, form: int) -> list[dict]:
+        rows = [r for r in order_rows(self.review.engine, self.settings.data) if r["formulaire"] == form]
+        return [{**r, "unit": self.products.get(r["ref"], {}).get("unit", "")} for r in rows]
+
+    def members(self) -> list[tuple[str, str]]:
+        with self.review.engine.connect() as conn:
+            members = snapshot_members(conn, self.review.month).values()
+        return sorted(((m.number, m.display_name) for m in members), key=lambda m: m[1].casefold())
+
+    def page_picture(self, row: dict):
+        """The registered grey page; the overlay (same grid, boxes coloured) when it was not kept."""
+        for path in (registered_path(self.settings.pictures_dir, row["sha256"]), row["overlay"]):
+            if path and self.inside(path):
+                picture = self.picture(str(path))
+                if picture is not None:
+                    return picture
+        return None
+
+    def inside(self, path: str | Path) -> bool:
+        """Only pictures of this month's private scans folder are ever sent."""
+        return Path(path).resolve().is_relative_to(self.settings.pictures_dir.resolve())
+
+
+def rv_page_id(review: rv.Review, page: int) -> str:
+    with review.engine.connect() as conn:
+        return rv.page_row(conn, page)["page_id"]
+
+
+def when(moment: dt.datetime | None) -> str:
+    """Stored in UTC (SQLite gives it back without a zone): shown in this computer's time."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone().strftime("%d/%m %H:%M")
+
+
+# ---------------------------------------------------------------- views
+
+def index():
+    p = pages()
+    items = rv.queue(p.review)
+    busy = {item.page for item in items}
+    return render_template("index.html", cards=[p.card(item) for item in items[:CARDS_SHOWN]], total=len(items),
+                           conflicts=p.conflicts(), finish=p.to_finish(busy), walkins=p.walkins(),
+                           history=p.history(), title=title(p))
+
+
+def page(page: int):
+    p = pages()
+    with p.review.engine.connect() as conn:
+        row = rv.page_row(conn, page)
+        if row is None or row["month"] != p.review.month or row["page_id"] not in p.review.printed:
+            abort(404)
+        items = [] if row["outcome"] == "rejected" else rv.page_items(p.review, conn, row)
+        walkin = p.review.printed_page(row["page_id"])["walkin"]
+        scans = [p.scan(rv.page_row(conn, s)) for s in rv.same_printed_page(conn, row)]
+    return render_template("page.html", row=row, label=p.label(row["page_id"]), cards=[p.card(i) for i in items],
+                           order=p.order(row["form"]), history=p.history(page), scans=scans if len(scans) > 1 else [],
+                           walkin=walkin,
+                           members=p.members() if walkin else [], reasons=t("reasons", p.settings.lang).split("|"),
+                           image=url_for("scan_image", page=page), title=title(p))
+
+
+def title(p: Pages) -> str:
+    from cagettes.dates import month_name
+
+    year, month = p.settings.data.year_month
+    return f"{t('title', p.settings.lang)} — {month_name(year, month, p.settings.lang)}"
+
+
+def set_name():
+    session["name"] = " ".join(request.form.get("name", "").split())[:rv.NAME_MAX]
+    return redirect(back())
+
+
+def forget_name():
+    session.pop("name", None)
+    return redirect(url_for("index"))
+
+
+def back() -> str:
+    """Where to go after a post: a path of this page only, never another site."""
+    target = request.form.get("next", "")
+    return target if target.startswith("/") and not target.startswith("//") else url_for("index")
+
+
+def decided(action):
+    """Run a decision; a refused one is said in words on the page it came from."""
+    try:
+        action(session.get("name", ""))
+    except rv.ReviewError as error:
+        flash(error.message, "error")
+    else:
+        flash(t("saved", pages().settings.lang), "ok")
+    return redirect(back())
+
+
+def decide():
+    form = request.form
+    return decided(lambda who: rv.decide_box(pages().review, form.get("page", type=int) or 0, form.get("box", ""),
+                                             form.get("state", ""), who))
+
+
+def accept(page: int):
+    return decided(lambda who: rv.accept(pages().review, page, who))
+
+
+def reject(page: int):
+    reason = request.form.get("other", "").strip() or request.form.get("reason", "")
+    return decided(lambda who: rv.reject(pages().review, page, reason, who))
+
+
+def assign(page: int):
+    member = request.form.get("member", "").split(" ", 1)[0]  # "0007 Camille Dupont" from the list
+    return decided(lambda who: rv.assign(pages().review, page, member, who))
+
+
+def keep(page: int):
+    return decided(lambda who: rv.keep_scan(pages().review, page, who))
+
+
+def undo(decision: int):
+    return decided(lambda who: rv.undo(pages().review, decision, who))
+
+
+def crop(page: int, box: str):
+    p = pages()
+    with p.review.engine.connect() as conn:
+        row = rv.page_row(conn, page)
+    if row is None or row["month"] != p.review.month:
+        abort(404)
+    rect = next((b["rect"] for b in p.review.boxes(row["page_id"]) if b["id"] == box), None)
+    picture = p.page_picture(row)
+    if rect is None or picture is None:
+        abort(404)
+    return Response(images.jpeg(images.crop_box(picture, rect)), mimetype="image/jpeg",
+                    headers={"Cache-Control": "private, max-age=3600"})
+
+
+def scan_image(page: int):
+    p = pages()
+    with p.review.engine.connect() as conn:
+        row = rv.page_row(conn, page)
+    if row is None or row["month"] != p.review.month or not row["overlay"] or not p.inside(row["overlay"]):
+        abort(404)
+    return send_file(row["overlay"], mimetype="image/jpeg", max_age=0)
+
+
+def font(name: str):
+    if name not in FONT_FILES:
+        abort(404)
+    return send_file(atkinson.ROOT / "files" / name, mimetype="font/ttf", max_age=86400)
+
+
+ROUTES = (
+    ("/", index, ["GET"]),
+    ("/page/<int:page>", page, ["GET"]),
+    ("/nom", set_name, ["POST"]),
+    ("/nom/oublier", forget_name, ["POST"]),
+    ("/case", decide, ["POST"]),
+    ("/page/<int:page>/accepter", accept, ["POST"]),
+    ("/page/<int:page>/refuser", reject, ["POST"]),
+    ("/page/<int:page>/attribuer", assign, ["POST"]),
+    ("/page/<int:page>/garder", keep, ["POST"]),
+    ("/defaire/<int:decision>", undo, ["POST"]),
+    ("/case/<int:page>/<box>.jpg", crop, ["GET"]),
+    ("/scan/<int:page>.jpg", scan_image, ["GET"]),
+    ("/police/<name>", font, ["GET"]),
+)
