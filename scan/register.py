@@ -49,8 +49,7 @@ def register(gray: np.ndarray, layout: dict, codes: list[Code]) -> Registration:
         px_per_mm = scale_of(guess)
         if not T.MIN_PX_PER_MM <= px_per_mm <= T.MAX_PX_PER_MM:
             continue  # a degenerate pairing of codes, not a page at any scanner resolution
-        attempt = {name: corners for name, rect in layout["marks"].items()
-                   if (corners := find_mark(gray, rect, guess, px_per_mm)) is not None}
+        attempt = find_marks(gray, layout, guess, px_per_mm)
         if len(attempt) > len(found):
             found = attempt
         if len(found) == len(layout["marks"]):
@@ -70,10 +69,26 @@ def register(gray: np.ndarray, layout: dict, codes: list[Code]) -> Registration:
     return Registration(homography, error, len(found), scale_of(homography))
 
 
+def find_marks(gray: np.ndarray, layout: dict, guess: np.ndarray, px_per_mm: float) -> dict[str, np.ndarray]:
+    """The marks found around where ``guess`` puts them, searching again from the marks found.
+
+    One code alone gives a guess that is good near it and several mm off 250 mm away (its
+    corners are read to a pixel); marks found near the code, far apart from one another,
+    give a much better map for the search of the others.
+    """
+    found: dict[str, np.ndarray] = {}
+    while True:
+        new = {name: corners for name, rect in layout["marks"].items()
+               if name not in found and (corners := find_mark(gray, rect, guess, px_per_mm)) is not None}
+        found |= new
+        if not new or len(found) == len(layout["marks"]) or len(found) < T.MIN_MARKS_TO_REFINE:
+            return found
+        guess = affine(*mark_points(layout, found))  # two marks do not pin down a perspective
+
+
 def fit_marks(layout: dict, found: dict[str, np.ndarray]) -> tuple[np.ndarray, float]:
     """The mapping from these marks' corners, and its worst corner residual in mm."""
-    source = np.vstack([rect_corners(layout["marks"][name]) for name in found])
-    target = np.vstack(list(found.values()))
+    source, target = mark_points(layout, found)
     homography = fit(source, target)
     error = float(np.max(np.linalg.norm(project(homography, source) - target, axis=1))) / scale_of(homography)
     return homography, error
@@ -107,6 +122,11 @@ def initial_guesses(qr_rects: list[list[float]], codes: list[Code]) -> list[np.n
     return [h for _, h in sorted(scored, key=lambda s: s[0])]
 
 
+def mark_points(layout: dict, found: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The found marks' corners: in page mm, and in image px."""
+    return np.vstack([rect_corners(layout["marks"][name]) for name in found]), np.vstack(list(found.values()))
+
+
 def fit(source: np.ndarray, target: np.ndarray) -> np.ndarray:
     """A homography from 8 points or more; below that an affine map, because perspective
     extrapolated from one 21 mm code to marks 250 mm away goes wildly wrong."""
@@ -114,8 +134,12 @@ def fit(source: np.ndarray, target: np.ndarray) -> np.ndarray:
         homography, _ = cv2.findHomography(source, target, 0)
         if homography is not None:
             return homography
-    affine, _ = cv2.estimateAffine2D(source, target, method=cv2.LMEDS)
-    return np.vstack([affine, [0, 0, 1]])
+    return affine(source, target)
+
+
+def affine(source: np.ndarray, target: np.ndarray) -> np.ndarray:
+    matrix, _ = cv2.estimateAffine2D(source, target, method=cv2.LMEDS)
+    return np.vstack([matrix, [0, 0, 1]])
 
 
 def scale_of(homography: np.ndarray) -> float:
@@ -130,6 +154,20 @@ def find_mark(gray: np.ndarray, rect: list[float], guess: np.ndarray, px_per_mm:
     """The mark's 4 corners (image px, in the mm rectangle's corner order), or None."""
     predicted = project(guess, rect_corners(rect))
     centre = predicted.mean(axis=0)
+    for _ in range(2):
+        found = square_near(gray, centre, rect[2] * px_per_mm, px_per_mm)
+        if found is None:
+            return None
+        box, cut = found
+        if not cut:
+            return match_corners(cv2.boxPoints(box), predicted)
+        centre = np.array(box[0])  # cut by the window's edge, its corners would be wrong: look again around it
+    return None
+
+
+def square_near(gray: np.ndarray, centre: np.ndarray, side_px: float, px_per_mm: float):
+    """(the solid square nearest ``centre``, as an image-px rotated rect; whether the search
+    window cut it), or None."""
     half = T.MARK_SEARCH_MM * px_per_mm
     x0, y0 = (max(0, int(v - half)) for v in centre)
     x1, y1 = int(min(gray.shape[1], centre[0] + half)), int(min(gray.shape[0], centre[1] + half))
@@ -139,16 +177,20 @@ def find_mark(gray: np.ndarray, rect: list[float], guess: np.ndarray, px_per_mm:
     _, dark = cv2.threshold(window, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     # An opening by half a mark wipes thin things touching it (feeder streaks, table rules,
     # a pen stroke) and leaves the solid square whole.
-    kernel = np.ones((max(3, int(rect[2] * px_per_mm * 0.4)),) * 2, np.uint8)
+    kernel = np.ones((max(3, int(side_px * 0.4)),) * 2, np.uint8)
     dark = cv2.morphologyEx(dark, cv2.MORPH_OPEN, kernel)
-    best = best_square(dark, rect[2] * px_per_mm, centre - (x0, y0))
+    best = best_square(dark, side_px, centre - (x0, y0))
     if best is None:
         return None
-    corners = cv2.boxPoints(best) + (x0, y0)
-    return match_corners(corners, predicted)
+    box, (bx, by, bw, bh) = best
+    # an edge of the window that is not the image's own edge
+    cut = (bx == 0 < x0) or (by == 0 < y0) or (bx + bw == x1 - x0 and x1 < gray.shape[1]) \
+        or (by + bh == y1 - y0 and y1 < gray.shape[0])
+    return ((box[0][0] + x0, box[0][1] + y0), box[1], box[2]), cut
 
 
 def best_square(dark: np.ndarray, side_px: float, centre: np.ndarray):
+    """(rotated rect, bounding rect) of the solid square nearest ``centre``, or None."""
     contours, _ = cv2.findContours(dark, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     candidates = []
     for contour in contours:
@@ -158,8 +200,8 @@ def best_square(dark: np.ndarray, side_px: float, centre: np.ndarray):
             continue
         if cv2.contourArea(contour) < T.MARK_MIN_FILL * w * h:
             continue
-        candidates.append((np.hypot(cx - centre[0], cy - centre[1]), box))
-    return min(candidates, key=lambda c: c[0])[1] if candidates else None
+        candidates.append((np.hypot(cx - centre[0], cy - centre[1]), box, cv2.boundingRect(contour)))
+    return min(candidates, key=lambda c: c[0])[1:] if candidates else None
 
 
 def match_corners(corners: np.ndarray, predicted: np.ndarray) -> np.ndarray:

@@ -20,6 +20,7 @@ MARK_SEARCH_MM = 9.0  # mm: half-size of the window searched around a mark's pre
 MARK_SIZE_TOLERANCE = 0.25  # relative: a found square may be 25 % smaller or larger
 MARK_MIN_FILL = 0.80  # fraction of its bounding box a solid mark fills (rotated ≤ 10°: ≥ 0.85)
 MIN_MARKS = 3  # marks needed for a fit: 3 give an affine map, 4 a homography
+MIN_MARKS_TO_REFINE = 2  # marks found near one code that are far enough apart to guide the search for the others
 MAX_QR_DISAGREEMENT_MM = 1.0  # mm: decoded code corners vs. where the marks' mapping puts them
 MAX_FIT_ERROR_MM = 1.0  # mm: worst residual of the marks' corners; above it the page is refused
 WARP_PX_PER_MM = 8  # px/mm of the normalised page every box is read on (≈ 203 dpi)
