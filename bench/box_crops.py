@@ -20,13 +20,11 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
 
 from cagettes import workspace as ws  # noqa: E402
-from forms.manifest import page_boxes  # noqa: E402
 from scan import reference  # noqa: E402
 from scan import thresholds as T  # noqa: E402
-from scan.decide import decide_box, page_empty_max  # noqa: E402
 from scan.identify import identify  # noqa: E402
-from scan.measure import calibrate, grow, normalise, read_boxes  # noqa: E402
-from scan.register import register  # noqa: E402
+from scan.measure import grow  # noqa: E402
+from scan.recognise import measure_page, register_page  # noqa: E402
 
 ZOOM = 4
 AROUND_MM = 5.0
@@ -39,16 +37,13 @@ def load(corpus: Path) -> tuple[dict, str, str]:
 
 
 def page_readings(corpus: Path, name: str, manifest: dict, manifest_path: str, secret: str):
-    """(normalised page, blank page, boxes, readings, empty threshold) of one corpus image."""
+    """(blank page, what the reader measured) of one corpus image."""
     gray = cv2.imread(str(corpus / name), cv2.IMREAD_GRAYSCALE)
     ident = identify(gray, secret, manifest["month"])
     page = next(p for p in manifest["pages"] if p["id"] == ident.text)
-    layout = manifest["layouts"][page["layout"]]
-    flat = normalise(gray, register(gray, layout, ident.codes), layout["width"], layout["height"])
     blank = reference.for_page(manifest_path, manifest, reference.first_pages(manifest), page)
-    boxes = page_boxes(manifest, page)
-    readings = read_boxes(flat, boxes, calibrate(flat, layout["marks"]), blank)
-    return flat, blank, boxes, readings, page_empty_max(readings)
+    registration = register_page(gray, manifest["layouts"][page["layout"]], ident.codes, blank)
+    return blank, measure_page(gray, manifest, page, registration, blank)
 
 
 def picture(flat: np.ndarray, blank: np.ndarray | None, rect: list[float]) -> np.ndarray:
@@ -83,16 +78,15 @@ def write_crops(corpus: Path, out: Path, wanted: list[tuple[str, str]]) -> None:
     truths = {json.loads(l)["file"]: json.loads(l)["truth"] for l in (corpus / "truth.jsonl").open(encoding="utf-8")}
     out.mkdir(parents=True, exist_ok=True)
     for name in sorted({n for n, _ in wanted}):
-        flat, blank, boxes, readings, empty_max = page_readings(corpus, name, manifest, manifest_path, secret)
-        by_id = {b["id"]: (b, r) for b, r in zip(boxes, readings)}
+        blank, measured = page_readings(corpus, name, manifest, manifest_path, secret)
+        by_id = {b["id"]: (b, r) for b, r in zip(measured.boxes, measured.readings)}
         for box_id in (b for n, b in wanted if n == name):
             box, reading = by_id[box_id]
             path = out / f"{Path(name).stem}-{box_id}.png"
-            cv2.imwrite(str(path), picture(flat, blank, box["rect"]))
+            cv2.imwrite(str(path), picture(measured.flat, blank, box["rect"]))
             truth = truths[name]["boxes"].get(box_id)
             print(f"{path}: truth {truth}, degradation {summary_of(truths[name]['degradation'])}\n"
-                  f"  inside {reading.inside:.4f} pencil {reading.pencil:.4f} ring {reading.ring:.4f} "
-                  f"score {reading.score:.4f} empty_max {empty_max:.4f} -> {decide_box(reading, empty_max)}")
+                  f"  {reading} -> {measured.decisions[box_id]}")
 
 
 def summary_of(degradation: dict) -> dict:

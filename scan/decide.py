@@ -27,7 +27,7 @@ class BoxDecision:
     state: str
     confidence: float  # 0 (on a threshold, or doubtful) … 1 (far from any threshold)
     score: float
-    reason: str = ""  # why doubtful: band | filled_band | beside
+    reason: str = ""  # why doubtful: band | filled_band | beside | trace
 
 
 @dataclass
@@ -49,13 +49,26 @@ def page_empty_max(readings: list[BoxReading]) -> float:
     worth a look there; a noisy scan earns the wider fixed margin, ``EMPTY_MAX`` at most.
     """
     quiet = [r.score for r in readings if r.score < T.EMPTY_MAX]
+    return _above_noise(quiet, T.EMPTY_MIN, T.EMPTY_MAX)
+
+
+def page_trace_max(readings: list[BoxReading]) -> float:
+    """This page's threshold for dots left in a box before despeckling: on a clean or
+    binarised scan, empty boxes hold none, and the dotted remnant of a light mark that a
+    binarising scanner nearly erased is worth a look; salt noise raises it."""
+    quiet = [r.trace for r in readings if r.score < T.EMPTY_MAX]
+    return _above_noise(quiet, T.TRACE_MIN, T.TRACE_MAX)
+
+
+def _above_noise(quiet: list[float], lowest: float, highest: float) -> float:
+    """``NOISE_FACTOR`` times the noise floor of the quiet boxes, plus ``lowest``, at most ``highest``."""
     if not quiet:
-        return T.EMPTY_MAX
+        return highest
     floor = float(np.percentile(quiet, T.NOISE_PERCENTILE))
-    return min(T.EMPTY_MAX, max(T.EMPTY_MIN, T.NOISE_FACTOR * floor + T.EMPTY_MIN))
+    return min(highest, max(lowest, T.NOISE_FACTOR * floor + lowest))
 
 
-def decide_box(reading: BoxReading, empty_max: float = T.EMPTY_MAX) -> BoxDecision:
+def decide_box(reading: BoxReading, empty_max: float = T.EMPTY_MAX, trace_max: float = T.TRACE_MAX) -> BoxDecision:
     s = reading.score
     if s >= T.FILLED_MIN:
         return BoxDecision(reading.id, CANCELLED, _conf(s - T.FILLED_MIN, 1 - T.FILLED_MIN), s)
@@ -67,6 +80,8 @@ def decide_box(reading: BoxReading, empty_max: float = T.EMPTY_MAX) -> BoxDecisi
         return BoxDecision(reading.id, DOUBTFUL, 0.0, s, "band")
     if reading.ring >= T.RING_DOUBT:
         return BoxDecision(reading.id, DOUBTFUL, 0.0, s, "beside")
+    if reading.trace > trace_max:
+        return BoxDecision(reading.id, DOUBTFUL, 0.0, s, "trace")
     return BoxDecision(reading.id, EMPTY, _conf(empty_max - s, empty_max), s)
 
 

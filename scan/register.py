@@ -9,7 +9,7 @@
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import permutations
 
 import cv2
@@ -32,6 +32,8 @@ class Registration:
     error_mm: float  # worst corner residual
     marks_found: int
     px_per_mm: float
+    marks: dict[str, np.ndarray] = field(default_factory=dict)  # the marks used: their corners in image px
+    anchors: int = 0  # printed boxes the map was refitted on (see refine_with_printed)
 
 
 def rect_corners(rect: list[float]) -> np.ndarray:
@@ -59,14 +61,15 @@ def register(gray: np.ndarray, layout: dict, codes: list[Code]) -> Registration:
     homography, error = fit_marks(layout, found)
     if qr_disagreement(homography, layout["qr"], codes) > T.MAX_QR_DISAGREEMENT_MM and len(found) > T.MIN_MARKS:
         # One "mark" may be a smudge or a damaged corner: keep the three that agree with the codes.
-        subsets = [fit_marks(layout, {k: v for k, v in found.items() if k != left_out}) for left_out in found]
-        homography, error = min(subsets, key=lambda c: qr_disagreement(c[0], layout["qr"], codes))
+        subsets = [{k: v for k, v in found.items() if k != left_out} for left_out in found]
+        found = min(subsets, key=lambda marks: qr_disagreement(fit_marks(layout, marks)[0], layout["qr"], codes))
+        homography, error = fit_marks(layout, found)
     if error > T.MAX_FIT_ERROR_MM:
         raise RegistrationError("fit_error", f"{error:.2f} mm")
     disagreement = qr_disagreement(homography, layout["qr"], codes)
     if disagreement > T.MAX_QR_DISAGREEMENT_MM:
         raise RegistrationError("marks_and_codes_disagree", f"{disagreement:.2f} mm")
-    return Registration(homography, error, len(found), scale_of(homography))
+    return Registration(homography, error, len(found), scale_of(homography), found)
 
 
 def find_marks(gray: np.ndarray, layout: dict, guess: np.ndarray, px_per_mm: float) -> dict[str, np.ndarray]:
@@ -209,3 +212,50 @@ def match_corners(corners: np.ndarray, predicted: np.ndarray) -> np.ndarray:
     order = corners[np.argsort(np.arctan2(*(corners - corners.mean(axis=0)).T[::-1]))]
     shifts = [np.roll(order, k, axis=0) for k in range(4)] + [np.roll(order[::-1], k, axis=0) for k in range(4)]
     return min(shifts, key=lambda c: float(np.sum(np.linalg.norm(c - predicted, axis=1))))
+
+
+def refine_with_printed(gray: np.ndarray, registration: Registration, layout: dict, rects: list[list[float]],
+                        blank: np.ndarray) -> Registration:
+    """The map refitted on the printed boxes themselves, found where the blank page has them.
+
+    Three marks give an affine map only: a scan taken in perspective is then a mm or more off
+    far from them, enough to read a box's outline as a mark. Every printed box is as good a
+    mark as the corner squares, once looked for near where the affine map puts it.
+    """
+    source, target = mark_points(layout, registration.marks)
+    anchors = [(centre, shift) for centre, shift in ((rect_centre(r), locate(gray, registration.homography, r, blank))
+                                                      for r in rects) if shift is not None]
+    if len(anchors) < T.MIN_ANCHORS:
+        return registration
+    source = np.vstack([source] + [centre for centre, _ in anchors])
+    target = np.vstack([target] + [project(registration.homography, (centre + shift)[None]) for centre, shift in anchors])
+    homography, _ = cv2.findHomography(source, target, cv2.RANSAC, T.ANCHOR_TOLERANCE_MM * registration.px_per_mm)
+    if homography is None:
+        return registration
+    corners = len(registration.marks) * 4  # the marks' own corners come first
+    error = float(np.max(np.linalg.norm(project(homography, source[:corners]) - target[:corners], axis=1)))
+    return Registration(homography, error / scale_of(homography), registration.marks_found, scale_of(homography),
+                        registration.marks, anchors=len(anchors))
+
+
+def rect_centre(rect: list[float]) -> np.ndarray:
+    return np.array([rect[0] + rect[2] / 2, rect[1] + rect[3] / 2])
+
+
+def locate(gray: np.ndarray, homography: np.ndarray, rect: list[float], blank: np.ndarray) -> np.ndarray | None:
+    """How far (mm) the printed box ``rect`` is from where ``homography`` puts it, or None."""
+    k, reach = T.WARP_PX_PER_MM, round(T.ANCHOR_SEARCH_MM * T.WARP_PX_PER_MM)
+    x0, y0 = round((rect[0] - T.ANCHOR_MARGIN_MM) * k), round((rect[1] - T.ANCHOR_MARGIN_MM) * k)
+    w, h = round((rect[2] + 2 * T.ANCHOR_MARGIN_MM) * k), round((rect[3] + 2 * T.ANCHOR_MARGIN_MM) * k)
+    template = blank[y0:y0 + h, x0:x0 + w]
+    if template.shape != (h, w) or x0 < reach or y0 < reach:
+        return None
+    # the scan on the blank's own grid (pixel u is u / k mm), around the box
+    to_image = homography @ np.diag([1 / k, 1 / k, 1.0]) @ np.array([[1, 0, x0 - reach], [0, 1, y0 - reach], [0, 0, 1]])
+    patch = cv2.warpPerspective(gray, to_image, (w + 2 * reach, h + 2 * reach),
+                                flags=cv2.INTER_AREA | cv2.WARP_INVERSE_MAP, borderValue=255)
+    scores = cv2.matchTemplate(patch, template, cv2.TM_CCOEFF_NORMED)
+    _, peak, _, (px, py) = cv2.minMaxLoc(scores)
+    if not peak >= T.ANCHOR_MIN_MATCH:
+        return None
+    return np.array([px - reach, py - reach], float) / k
