@@ -107,7 +107,7 @@ def score(truths: list[dict], results: dict[str, dict], corpus: Path | None = No
             continue
         score_boxes(truth, result, c, lambda box: corpus is not None and erased_by_scan(
             corpus / entry["file"], truth, boxes[entry["page_id"]][box]), entry["file"])
-        score_products(truth, result, c)
+        score_products(truth, result, c, entry["file"])
         c["qr_damaged"] += bool(degradation.get("qr_damaged"))
     return c
 
@@ -134,7 +134,7 @@ def score_boxes(truth: dict, result: dict, c: Counter, erased=lambda box: False,
             c["boxes_wrong_but_flagged"] += 1
 
 
-def score_products(truth: dict, result: dict, c: Counter) -> None:
+def score_products(truth: dict, result: dict, c: Counter, name: str = "") -> None:
     lines = {l["product"]: l for l in result["lines"] if l["kind"] == "quantity"}
     for ref, expected in truth["products"].items():
         line = lines.get(ref)
@@ -145,6 +145,7 @@ def score_products(truth: dict, result: dict, c: Counter) -> None:
         got = int(line["value"]) if line and line["value"] else None
         if expected.get("expect_doubt"):
             c["products_expected_doubt_but_confirmed"] += 1
+            c[f"confirmed:{name}:{ref}:{expected['scenario']}"] += 1
         elif got != expected.get("quantity"):
             c["products_silent_error"] += 1
 
@@ -164,8 +165,9 @@ def report(c: Counter, seconds: float, summary) -> None:
           f"expected doubt but confirmed: {c['products_expected_doubt_but_confirmed']}")
     for key, value in sorted((k, v) for k, v in c.items() if k.startswith("silent_")):
         print(f"  {key}: {value}")
-    for key in sorted(k for k in c if k.startswith(("at:", "erased:"))):
-        print(f"  {'silent error' if key.startswith('at:') else 'erased mark'} at {key.split(':', 1)[1]}")
+    for key in sorted(k for k in c if k.startswith(("at:", "erased:", "confirmed:"))):
+        what = {"at": "silent error", "erased": "erased mark", "confirmed": "expected doubt, confirmed"}[key.split(":")[0]]
+        print(f"  {what} at {key.split(':', 1)[1]}")
     print(f"throughput: {c['pages'] / seconds:.1f} pages/s ({seconds:.1f} s for {c['pages']} pages, end to end)")
     print(f"peak memory: main process {own:.0f} MB, largest worker {workers:.0f} MB")
 

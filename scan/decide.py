@@ -47,25 +47,31 @@ def page_empty_max(readings: list[BoxReading]) -> float:
 
     A clean scan's empty boxes hold no ink at all, so even the faintest trace in a box is
     worth a look there; a noisy scan earns the wider fixed margin, ``EMPTY_MAX`` at most.
+    The noise floor is a low percentile of the quiet boxes: a page in pencil holds several
+    faint marks, which must not pass for its noise.
     """
     quiet = [r.score for r in readings if r.score < T.EMPTY_MAX]
-    return _above_noise(quiet, T.EMPTY_MIN, T.EMPTY_MAX)
+    return _above_noise(quiet, T.NOISE_PERCENTILE, T.NOISE_FACTOR, T.EMPTY_MIN, T.EMPTY_MAX)
 
 
 def page_trace_max(readings: list[BoxReading]) -> float:
     """This page's threshold for dots left in a box before despeckling: on a clean or
     binarised scan, empty boxes hold none, and the dotted remnant of a light mark that a
-    binarising scanner nearly erased is worth a look; salt noise raises it."""
-    quiet = [r.trace for r in readings if r.score < T.EMPTY_MAX]
-    return _above_noise(quiet, T.TRACE_MIN, T.TRACE_MAX)
+    binarising scanner nearly erased is worth a look; salt noise or JPEG artefacts raise it.
+    Its noise is heavy-tailed, so it is read from the high percentile of the boxes with
+    nothing left once despeckled (a remnant that despeckling leaves a dot of is no noise).
+    """
+    quiet = [r.trace for r in readings if r.score <= T.TRACE_QUIET_SCORE]
+    return _above_noise(quiet, T.TRACE_NOISE_PERCENTILE, T.TRACE_NOISE_FACTOR, T.TRACE_MIN, T.TRACE_MAX)
 
 
-def _above_noise(quiet: list[float], lowest: float, highest: float) -> float:
-    """``NOISE_FACTOR`` times the noise floor of the quiet boxes, plus ``lowest``, at most ``highest``."""
+def _above_noise(quiet: list[float], percentile: float, factor: float, lowest: float, highest: float) -> float:
+    """``factor`` times the noise floor (``percentile`` of the quiet boxes' values), plus
+    ``lowest``, at most ``highest``."""
     if not quiet:
         return highest
-    floor = float(np.percentile(quiet, T.NOISE_PERCENTILE))
-    return min(highest, max(lowest, T.NOISE_FACTOR * floor + lowest))
+    floor = float(np.percentile(quiet, percentile))
+    return min(highest, max(lowest, factor * floor + lowest))
 
 
 def decide_box(reading: BoxReading, empty_max: float = T.EMPTY_MAX, trace_max: float = T.TRACE_MAX) -> BoxDecision:

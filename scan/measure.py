@@ -44,13 +44,16 @@ def remove_streaks(gray: np.ndarray) -> np.ndarray:
     """Lighten the vertical streaks a dusty sheet feeder draws down the whole scan.
 
     A streak darkens every row of its column, printed text and marks do not: so each column
-    whose median (over a sample of rows) is darker than the page's paper is brought back to
-    paper level, and a mark crossing the streak stays darker than the streak was.
+    whose lightest rows (a high percentile over a sample of rows) are darker than the page's
+    paper is brought back to paper level, and a mark crossing the streak stays darker than
+    the streak was. Not the median: on a tilted sheet over a dark lid, a column mostly in
+    the lid's margin is dark by its median, and the sheet's paper in it would be lifted to
+    pure white.
     """
     sample = gray[:: T.STREAK_ROW_STEP]
-    medians = np.median(sample, axis=0)
-    paper = float(np.percentile(medians, 75))
-    deficit = paper - medians
+    lightest = np.percentile(sample, T.STREAK_PERCENTILE, axis=0)
+    paper = float(np.percentile(lightest, 75))
+    deficit = paper - lightest
     if float(deficit.max(initial=0)) < T.STREAK_MIN_DEPTH:
         return gray
     lift = np.where(deficit >= T.STREAK_MIN_DEPTH, deficit, 0).astype(np.int16)

@@ -40,20 +40,24 @@ RING_MIN_FREE = 0.5  # share of a side strip: ink beside a box is a fraction of 
 INK_LEVEL = 0.5  # where the ink threshold sits between paper white (0) and mark black (1)
 PENCIL_LEVEL = 0.12  # a lighter threshold, so light pencil still registers as ink
 STREAK_ROW_STEP = 8  # rows: sampling step when looking for feeder streaks
+STREAK_PERCENTILE = 90  # of a column's sampled rows: its lightest, darker than paper only under a streak
 STREAK_MIN_DEPTH = 6  # grey levels: a column this much darker than paper all along is a streak
 MEDIAN_KERNEL = 3  # px on the normalised page: removes scanner speckle before counting ink
 
 # --- Deciding a box (ink fraction above the page's empty-box baseline) -----------------
 EMPTY_MAX = 0.025  # at or below: empty, on the noisiest pages (see EMPTY_MIN)
 EMPTY_MIN = 0.004  # the "empty" threshold on a clean page, whose empty boxes hold no ink
-NOISE_PERCENTILE = 95  # of the scores of this page's quiet boxes: its noise floor
-NOISE_FACTOR = 2.0  # the page's empty threshold is this many noise floors (plus EMPTY_MIN)
+NOISE_PERCENTILE = 75  # of the scores of this page's quiet boxes: its noise floor (a quarter may be faint marks)
+NOISE_FACTOR = 4.0  # the page's empty threshold is this many noise floors (plus EMPTY_MIN)
 MARKED_MIN = 0.045  # at or above: marked. Between EMPTY_MAX and MARKED_MIN: doubtful
 FILLED_MIN = 0.90  # at or above: filled in completely = cancelled
 FILLED_DOUBT_MIN = 0.82  # between this and FILLED_MIN: marked or cancelled? doubtful
 RING_DOUBT = 0.04  # ink fraction just outside an otherwise empty box that the blank form does not have: doubtful
 TRACE_MIN = 0.002  # fraction of the inside dark before despeckling (≈ 4 px of a normal box): on a clean page, above it is doubtful
 TRACE_MAX = 0.03  # the same threshold on the noisiest pages (salt noise leaves dots in every box)
+TRACE_QUIET_SCORE = 0.002  # boxes scoring at most this once despeckled show this page's dot noise
+TRACE_NOISE_PERCENTILE = 95  # of those boxes' dots: this page's dot noise floor
+TRACE_NOISE_FACTOR = 2.0  # the page's trace threshold is this many floors (plus TRACE_MIN)
 
 # --- Comment zone ----------------------------------------------------------------------
 COMMENT_INK_MIN = 0.004  # fraction of the zone's inside: above it, the zone is cropped for the lab
