@@ -42,36 +42,28 @@ class Line:
     boxes: list[str] = field(default_factory=list)
 
 
-def page_empty_max(readings: list[BoxReading]) -> float:
+def page_empty_max(readings: list[BoxReading], dot_rate: float = 1.0) -> float:
     """This page's own "empty" threshold: just above the ink its empty boxes show.
 
     A clean scan's empty boxes hold no ink at all, so even the faintest trace in a box is
-    worth a look there; a noisy scan earns the wider fixed margin, ``EMPTY_MAX`` at most.
-    The noise floor is a low percentile of the quiet boxes: a page in pencil holds several
-    faint marks, which must not pass for its noise.
+    worth a look there: ``EMPTY_MIN``. Only a page whose blank paper shows noise too
+    (``dot_rate``, see ``measure.lone_dot_rate``) earns a wider margin, from the noise of its
+    quietest boxes (a low percentile: a page in pencil holds several faint marks, which must
+    not pass for its noise), ``EMPTY_MAX`` at most.
     """
     quiet = [r.score for r in readings if r.score < T.EMPTY_MAX]
-    return _above_noise(quiet, T.NOISE_PERCENTILE, T.NOISE_FACTOR, T.EMPTY_MIN, T.EMPTY_MAX)
+    if dot_rate < T.NOISY_PAPER_DOTS or not quiet:
+        return T.EMPTY_MIN if quiet else T.EMPTY_MAX
+    floor = float(np.percentile(quiet, T.NOISE_PERCENTILE))
+    return min(T.EMPTY_MAX, max(T.EMPTY_MIN, T.NOISE_FACTOR * floor + T.EMPTY_MIN))
 
 
-def page_trace_max(readings: list[BoxReading]) -> float:
+def page_trace_max(dot_rate: float) -> float:
     """This page's threshold for dots left in a box before despeckling: on a clean or
     binarised scan, empty boxes hold none, and the dotted remnant of a light mark that a
-    binarising scanner nearly erased is worth a look; salt noise or JPEG artefacts raise it.
-    Its noise is heavy-tailed, so it is read from the high percentile of the boxes with
-    nothing left once despeckled (a remnant that despeckling leaves a dot of is no noise).
-    """
-    quiet = [r.trace for r in readings if r.score <= T.TRACE_QUIET_SCORE]
-    return _above_noise(quiet, T.TRACE_NOISE_PERCENTILE, T.TRACE_NOISE_FACTOR, T.TRACE_MIN, T.TRACE_MAX)
-
-
-def _above_noise(quiet: list[float], percentile: float, factor: float, lowest: float, highest: float) -> float:
-    """``factor`` times the noise floor (``percentile`` of the quiet boxes' values), plus
-    ``lowest``, at most ``highest``."""
-    if not quiet:
-        return highest
-    floor = float(np.percentile(quiet, percentile))
-    return min(highest, max(lowest, factor * floor + lowest))
+    binarising scanner nearly erased is worth a look. Salt noise puts lone dots all over
+    the page (``dot_rate``, see ``measure.lone_dot_rate``), and raises it."""
+    return min(T.TRACE_MAX, T.TRACE_MIN + T.TRACE_NOISE_FACTOR * dot_rate)
 
 
 def decide_box(reading: BoxReading, empty_max: float = T.EMPTY_MAX, trace_max: float = T.TRACE_MAX) -> BoxDecision:

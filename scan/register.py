@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import permutations
 
@@ -45,7 +46,10 @@ def project(homography: np.ndarray, points_mm: np.ndarray) -> np.ndarray:
     return cv2.perspectiveTransform(points_mm.reshape(-1, 1, 2), homography).reshape(-1, 2)
 
 
-def register(gray: np.ndarray, layout: dict, codes: list[Code]) -> Registration:
+def register(gray: np.ndarray, layout: dict, codes: list[Code],
+             refine: Callable[[Registration], Registration] | None = None) -> Registration:
+    """The page's map from its marks; ``refine`` may refit it when a mark is missing (see
+    ``refine_with_printed``), before it is checked against the codes."""
     found: dict[str, np.ndarray] = {}
     for guess in initial_guesses(layout["qr"], codes):
         px_per_mm = scale_of(guess)
@@ -58,18 +62,26 @@ def register(gray: np.ndarray, layout: dict, codes: list[Code]) -> Registration:
             break
     if len(found) < T.MIN_MARKS:
         raise RegistrationError("too_few_marks", f"{len(found)}/{len(layout['marks'])}")
-    homography, error = fit_marks(layout, found)
+    homography, _ = fit_marks(layout, found)
     if qr_disagreement(homography, layout["qr"], codes) > T.MAX_QR_DISAGREEMENT_MM and len(found) > T.MIN_MARKS:
         # One "mark" may be a smudge or a damaged corner: keep the three that agree with the codes.
         subsets = [{k: v for k, v in found.items() if k != left_out} for left_out in found]
         found = min(subsets, key=lambda marks: qr_disagreement(fit_marks(layout, marks)[0], layout["qr"], codes))
-        homography, error = fit_marks(layout, found)
-    if error > T.MAX_FIT_ERROR_MM:
-        raise RegistrationError("fit_error", f"{error:.2f} mm")
-    disagreement = qr_disagreement(homography, layout["qr"], codes)
+    homography, error = fit_marks(layout, found)
+    registration = Registration(homography, error, len(found), scale_of(homography), found)
+    if refine is not None and len(found) < len(layout["marks"]):
+        registration = refine(registration)
+    check(registration, layout, codes)
+    return registration
+
+
+def check(registration: Registration, layout: dict, codes: list[Code]) -> None:
+    """Refuse a map that does not fit its own marks, or that the codes contradict."""
+    if registration.error_mm > T.MAX_FIT_ERROR_MM:
+        raise RegistrationError("fit_error", f"{registration.error_mm:.2f} mm")
+    disagreement = qr_disagreement(registration.homography, layout["qr"], codes)
     if disagreement > T.MAX_QR_DISAGREEMENT_MM:
         raise RegistrationError("marks_and_codes_disagree", f"{disagreement:.2f} mm")
-    return Registration(homography, error, len(found), scale_of(homography), found)
 
 
 def find_marks(gray: np.ndarray, layout: dict, guess: np.ndarray, px_per_mm: float) -> dict[str, np.ndarray]:
@@ -170,7 +182,7 @@ def find_mark(gray: np.ndarray, rect: list[float], guess: np.ndarray, px_per_mm:
 
 def square_near(gray: np.ndarray, centre: np.ndarray, side_px: float, px_per_mm: float):
     """(the solid square nearest ``centre``, as an image-px rotated rect; whether the search
-    window cut it), or None."""
+    window cut it, so that only a piece of it was seen), or None."""
     half = T.MARK_SEARCH_MM * px_per_mm
     x0, y0 = (max(0, int(v - half)) for v in centre)
     x1, y1 = int(min(gray.shape[1], centre[0] + half)), int(min(gray.shape[0], centre[1] + half))
@@ -182,36 +194,42 @@ def square_near(gray: np.ndarray, centre: np.ndarray, side_px: float, px_per_mm:
     # a pen stroke) and leaves the solid square whole.
     kernel = np.ones((max(3, int(side_px * 0.4)),) * 2, np.uint8)
     dark = cv2.morphologyEx(dark, cv2.MORPH_OPEN, kernel)
-    best = best_square(dark, side_px, centre - (x0, y0))
+    inner = (x0 > 0, y0 > 0, x1 < gray.shape[1], y1 < gray.shape[0])  # window edges inside the image
+    best = best_square(dark, side_px, centre - (x0, y0), inner)
     if best is None:
         return None
-    box, (bx, by, bw, bh) = best
-    # an edge of the window that is not the image's own edge
-    cut = (bx == 0 < x0) or (by == 0 < y0) or (bx + bw == x1 - x0 and x1 < gray.shape[1]) \
-        or (by + bh == y1 - y0 and y1 < gray.shape[0])
-    return ((box[0][0] + x0, box[0][1] + y0), box[1], box[2]), cut
+    (cx, cy), size, angle = best[0]
+    return ((cx + x0, cy + y0), size, angle), best[1]
 
 
-def best_square(dark: np.ndarray, side_px: float, centre: np.ndarray):
-    """(rotated rect, bounding rect) of the solid square nearest ``centre``, or None."""
+def best_square(dark: np.ndarray, side_px: float, centre: np.ndarray, inner: tuple[bool, bool, bool, bool]):
+    """(rotated rect, cut) of the solid square nearest ``centre``, or None. A square cut by an
+    edge of the window that is inside the image (``inner``: left, top, right, bottom) is
+    only a piece of a mark: its full side must show along the edge that cut it."""
     contours, _ = cv2.findContours(dark, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     candidates = []
     for contour in contours:
         box = cv2.minAreaRect(contour)
         (cx, cy), (w, h), _ = box
-        if min(w, h) < side_px * (1 - T.MARK_SIZE_TOLERANCE) or max(w, h) > side_px * (1 + T.MARK_SIZE_TOLERANCE):
+        x, y, bw, bh = cv2.boundingRect(contour)
+        edges = (x == 0, y == 0, x + bw == dark.shape[1], y + bh == dark.shape[0])
+        cut = any(e and i for e, i in zip(edges, inner))
+        shortest = T.MARK_CUT_MIN if cut else 1 - T.MARK_SIZE_TOLERANCE
+        if min(w, h) < side_px * shortest or max(w, h) > side_px * (1 + T.MARK_SIZE_TOLERANCE):
             continue
-        if cv2.contourArea(contour) < T.MARK_MIN_FILL * w * h:
+        if max(w, h) < side_px * (1 - T.MARK_SIZE_TOLERANCE) or cv2.contourArea(contour) < T.MARK_MIN_FILL * w * h:
             continue
-        candidates.append((np.hypot(cx - centre[0], cy - centre[1]), box, cv2.boundingRect(contour)))
+        candidates.append((np.hypot(cx - centre[0], cy - centre[1]), box, cut))
     return min(candidates, key=lambda c: c[0])[1:] if candidates else None
 
 
 def match_corners(corners: np.ndarray, predicted: np.ndarray) -> np.ndarray:
-    """Order found corners like the predicted ones (the cyclic shift that fits best)."""
+    """Order found corners like the predicted ones (the cyclic shift that fits best), each
+    set about its own centre: a guess a mark's side off must not turn the square."""
     order = corners[np.argsort(np.arctan2(*(corners - corners.mean(axis=0)).T[::-1]))]
     shifts = [np.roll(order, k, axis=0) for k in range(4)] + [np.roll(order[::-1], k, axis=0) for k in range(4)]
-    return min(shifts, key=lambda c: float(np.sum(np.linalg.norm(c - predicted, axis=1))))
+    shape = predicted - predicted.mean(axis=0)
+    return min(shifts, key=lambda c: float(np.sum(np.linalg.norm(c - c.mean(axis=0) - shape, axis=1))))
 
 
 def refine_with_printed(gray: np.ndarray, registration: Registration, layout: dict, rects: list[list[float]],

@@ -18,6 +18,7 @@ BLANK_PAGE_INK = 0.002  # fraction of dark pixels under which a page without cod
 MIN_PX_PER_MM, MAX_PX_PER_MM = 2.0, 32.0  # px/mm: 50 to 800 dpi, beyond which a guess is nonsense
 MARK_SEARCH_MM = 9.0  # mm: half-size of the window searched around a mark's predicted place
 MARK_SIZE_TOLERANCE = 0.25  # relative: a found square may be 25 % smaller or larger
+MARK_CUT_MIN = 0.4  # relative: a mark cut by the search window shows this much of its side at least (the opening wipes less)
 MARK_MIN_FILL = 0.80  # fraction of its bounding box a solid mark fills (rotated ≤ 10°: ≥ 0.85)
 MIN_MARKS = 3  # marks needed for a fit: 3 give an affine map, 4 a homography
 MIN_MARKS_TO_REFINE = 2  # marks found near one code that are far enough apart to guide the search for the others
@@ -47,17 +48,18 @@ MEDIAN_KERNEL = 3  # px on the normalised page: removes scanner speckle before c
 # --- Deciding a box (ink fraction above the page's empty-box baseline) -----------------
 EMPTY_MAX = 0.025  # at or below: empty, on the noisiest pages (see EMPTY_MIN)
 EMPTY_MIN = 0.004  # the "empty" threshold on a clean page, whose empty boxes hold no ink
-NOISE_PERCENTILE = 75  # of the scores of this page's quiet boxes: its noise floor (a quarter may be faint marks)
-NOISE_FACTOR = 4.0  # the page's empty threshold is this many noise floors (plus EMPTY_MIN)
-MARKED_MIN = 0.045  # at or above: marked. Between EMPTY_MAX and MARKED_MIN: doubtful
+NOISY_PAPER_DOTS = 0.002  # lone-dot rate of the page's blank paper (see DOT_RATE_MARGIN_MM) from which it is noisy
+NOISE_PERCENTILE = 75  # of the scores of a noisy page's quiet boxes: its noise floor (a quarter may be faint marks)
+NOISE_FACTOR = 4.0  # a noisy page's empty threshold is this many noise floors (plus EMPTY_MIN)
+MARKED_MIN = 0.045  # at or above: marked. Between the page's empty threshold and MARKED_MIN: doubtful
 FILLED_MIN = 0.90  # at or above: filled in completely = cancelled
 FILLED_DOUBT_MIN = 0.82  # between this and FILLED_MIN: marked or cancelled? doubtful
 RING_DOUBT = 0.04  # ink fraction just outside an otherwise empty box that the blank form does not have: doubtful
-TRACE_MIN = 0.002  # fraction of the inside dark before despeckling (≈ 4 px of a normal box): on a clean page, above it is doubtful
-TRACE_MAX = 0.03  # the same threshold on the noisiest pages (salt noise leaves dots in every box)
-TRACE_QUIET_SCORE = 0.002  # boxes scoring at most this once despeckled show this page's dot noise
-TRACE_NOISE_PERCENTILE = 95  # of those boxes' dots: this page's dot noise floor
-TRACE_NOISE_FACTOR = 2.0  # the page's trace threshold is this many floors (plus TRACE_MIN)
+# Dots: the inside before despeckling, for what a binarising scanner left of a light mark.
+TRACE_MIN = 0.002  # fraction of the inside (≈ 4 px of a normal box): above it, on a clean page, doubtful
+TRACE_NOISE_FACTOR = 3.0  # the page's dots threshold is TRACE_MIN plus this many times its lone-dot rate
+TRACE_MAX = 0.03  # the dots threshold at most, on the noisiest pages (salt noise leaves dots in every box)
+DOT_RATE_MARGIN_MM = 12.0  # mm: the page's edges (marks, codes, lid shadows) are left out of its lone-dot rate
 
 # --- Comment zone ----------------------------------------------------------------------
 COMMENT_INK_MIN = 0.004  # fraction of the zone's inside: above it, the zone is cropped for the lab
