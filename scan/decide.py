@@ -42,28 +42,30 @@ class Line:
     boxes: list[str] = field(default_factory=list)
 
 
-def page_empty_max(readings: list[BoxReading], dot_rate: float = 1.0) -> float:
-    """This page's own "empty" threshold: just above the ink its empty boxes show.
+def page_empty_max(readings: list[BoxReading]) -> float:
+    """This page's own "empty" threshold: just above the ink its blank paper shows.
 
-    A clean scan's empty boxes hold no ink at all, so even the faintest trace in a box is
-    worth a look there: ``EMPTY_MIN``. Only a page whose blank paper shows noise too
-    (``dot_rate``, see ``measure.lone_dot_rate``) earns a wider margin, from the noise of its
-    quietest boxes (a low percentile: a page in pencil holds several faint marks, which must
-    not pass for its noise), ``EMPTY_MAX`` at most.
+    A clean scan's paper holds no ink at all, so even the faintest trace in a box is worth a
+    look there: ``EMPTY_MIN``; a noisy scan earns a wider margin, ``EMPTY_MAX`` at most. The
+    noise is read on the paper around the boxes, which a mark inside a box leaves alone: a
+    page in pencil holds several faint marks, which must not pass for its noise.
     """
-    quiet = [r.score for r in readings if r.score < T.EMPTY_MAX]
-    if dot_rate < T.NOISY_PAPER_DOTS or not quiet:
-        return T.EMPTY_MIN if quiet else T.EMPTY_MAX
-    floor = float(np.percentile(quiet, T.NOISE_PERCENTILE))
-    return min(T.EMPTY_MAX, max(T.EMPTY_MIN, T.NOISE_FACTOR * floor + T.EMPTY_MIN))
+    return _above_noise([r.paper_ink for r in readings], T.NOISE_FACTOR, T.EMPTY_MIN, T.EMPTY_MAX)
 
 
-def page_trace_max(dot_rate: float) -> float:
+def page_trace_max(readings: list[BoxReading]) -> float:
     """This page's threshold for dots left in a box before despeckling: on a clean or
-    binarised scan, empty boxes hold none, and the dotted remnant of a light mark that a
-    binarising scanner nearly erased is worth a look. Salt noise puts lone dots all over
-    the page (``dot_rate``, see ``measure.lone_dot_rate``), and raises it."""
-    return min(T.TRACE_MAX, T.TRACE_MIN + T.TRACE_NOISE_FACTOR * dot_rate)
+    binarised scan the paper holds none, and the dotted remnant of a light mark that a
+    binarising scanner nearly erased is worth a look; salt noise puts dots on all the paper."""
+    return _above_noise([r.paper_dots for r in readings], T.TRACE_NOISE_FACTOR, T.TRACE_MIN, T.TRACE_MAX)
+
+
+def _above_noise(paper: list[float], factor: float, lowest: float, highest: float) -> float:
+    """``lowest`` plus ``factor`` times the page's noise floor, at most ``highest``. The floor is
+    a low percentile over the boxes: a few have a mark beside them, or a neighbour's overflow."""
+    if not paper:
+        return highest
+    return min(highest, lowest + factor * float(np.percentile(paper, T.NOISE_PERCENTILE)))
 
 
 def decide_box(reading: BoxReading, empty_max: float = T.EMPTY_MAX, trace_max: float = T.TRACE_MAX) -> BoxDecision:

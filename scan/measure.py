@@ -5,7 +5,7 @@ box is an axis-aligned crop whatever the scan's skew, scale or resolution.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -38,6 +38,8 @@ class BoxReading:
     ring: float  # ink fraction of the busiest side just outside the outline (see _busiest_side)
     score: float = 0.0  # ``inside`` (or pencil) minus this page's empty-box baseline
     trace: float = 0.0  # ``pencil`` before despeckling (after ``with_baseline``: minus the page's median)
+    paper_ink: float = 0.0  # fraction of the paper around the box darker than the pencil threshold
+    paper_dots: float = 0.0  # the same before despeckling
 
 
 def remove_streaks(gray: np.ndarray) -> np.ndarray:
@@ -108,17 +110,6 @@ def calibrate(page: np.ndarray, marks: dict[str, list[float]], scanned: np.ndarr
     return Calibration(white, min(black, white - 40))  # a faded mark must not make ink invisible
 
 
-def lone_dot_rate(speckled: np.ndarray, page: np.ndarray, calibration: Calibration) -> float:
-    """Share of the page's blank places holding a lone dot (dark before despeckling, with no
-    ink of the despeckled page within 2 px): salt noise, dust; a nearly erased mark's few
-    dots are nothing to the page. Counted on every other pixel, which is plenty."""
-    edge = round(T.DOT_RATE_MARGIN_MM * T.WARP_PX_PER_MM)
-    ink = (page[edge:-edge:2, edge:-edge:2] < calibration.pencil).astype(np.uint8)
-    blank = cv2.dilate(ink, np.ones((3, 3), np.uint8)) == 0
-    dots = (speckled[edge:-edge:2, edge:-edge:2] < calibration.pencil) & blank
-    return float(np.count_nonzero(dots)) / max(1, np.count_nonzero(blank))
-
-
 def grow(rect: list[float], mm: float) -> list[float]:
     x, y, w, h = rect
     return [x - mm, y - mm, w + 2 * mm, h + 2 * mm]
@@ -153,10 +144,21 @@ def read_box(page: np.ndarray, box: dict, calibration: Calibration, printed: np.
     if neighbours:
         free &= nearest_to(box["rect"], neighbours, ring, dark.shape)
     pencil = _fraction(inner, calibration.pencil)
-    trace = _fraction(crop(speckled, box["rect"], inset=T.BOX_INSET_MM), calibration.pencil) \
-        if speckled is not None else pencil
+    speckled = page if speckled is None else speckled
+    paper = _around(free)
+    paper_dots = crop(speckled, ring)[paper]
     return BoxReading(box["id"], _fraction(inner, calibration.ink), pencil, _busiest_side(dark & free, free),
-                      trace=trace)
+                      trace=_fraction(crop(speckled, box["rect"], inset=T.BOX_INSET_MM), calibration.pencil),
+                      paper_ink=float(np.count_nonzero(dark[paper])) / max(1, paper_dots.size),
+                      paper_dots=_fraction(paper_dots, calibration.pencil))
+
+
+def _around(free: np.ndarray) -> np.ndarray:
+    """The ring's blank paper: ``free`` (the ring's crop) without the box itself."""
+    r = round(T.RING_MM * T.WARP_PX_PER_MM)
+    out = free.copy()
+    out[r:-r, r:-r] = False
+    return out
 
 
 def nearest_to(rect: list[float], others: list[list[float]], area: list[float], shape: tuple[int, int]) -> np.ndarray:
@@ -249,6 +251,5 @@ def with_baseline(readings: list[BoxReading], kinds: list[str] | None = None) ->
         own = [r.ring for r, k in zip(readings, kinds) if k == kind]
         # Two or three boxes of a kind make no baseline: one marked among them would be halved.
         rings[kind] = float(np.median(own)) if len(own) >= T.MIN_BOXES_FOR_BASELINE else overall
-    return [BoxReading(r.id, r.inside, r.pencil, max(0.0, r.ring - rings[k]),
-                       score=max(r.inside - base_ink, r.pencil - base_pencil), trace=max(0.0, r.trace - base_trace))
-            for r, k in zip(readings, kinds)]
+    return [replace(r, ring=max(0.0, r.ring - rings[k]), score=max(r.inside - base_ink, r.pencil - base_pencil),
+                    trace=max(0.0, r.trace - base_trace)) for r, k in zip(readings, kinds)]

@@ -16,8 +16,8 @@ from scan import thresholds as T
 from scan.decide import (CANCELLED, DOUBTFUL, EMPTY, MARKED, BoxDecision, Line, apply_rules, decide_box,
                          page_empty_max, page_trace_max)
 from scan.identify import identify
-from scan.measure import (BoxReading, Calibration, calibrate, crop, despeckle, lone_dot_rate, read_boxes, scanned_area,
-                          warp, zone_ink)
+from scan.measure import (BoxReading, Calibration, calibrate, crop, despeckle, read_boxes, scanned_area, warp,
+                          zone_ink)
 from scan.register import Registration, RegistrationError, refine_with_printed, register
 
 ACCEPTED, REVIEW, REJECTED = "accepted", "needs_review", "rejected"
@@ -84,8 +84,7 @@ def measure_page(gray, manifest: dict, page: dict, registration, blank: np.ndarr
     calibration = calibrate(flat, layout["marks"], scanned_area(gray.shape, registration, flat.shape))
     boxes = page_boxes(manifest, page)
     readings = read_boxes(flat, boxes, calibration, blank, speckled)
-    dots = lone_dot_rate(speckled, flat, calibration)
-    empty_max, trace_max = page_empty_max(readings, dots), page_trace_max(dots)
+    empty_max, trace_max = page_empty_max(readings), page_trace_max(readings)
     return Measured(flat, calibration, boxes, readings, {r.id: decide_box(r, empty_max, trace_max) for r in readings})
 
 

@@ -98,13 +98,15 @@ def find_marks(gray: np.ndarray, layout: dict, guess: np.ndarray, px_per_mm: flo
         found |= new
         if not new or len(found) == len(layout["marks"]) or len(found) < T.MIN_MARKS_TO_REFINE:
             return found
-        guess = affine(*mark_points(layout, found))  # two marks do not pin down a perspective
+        guess = affine(*mark_points(layout, found), similar=len(found) < T.MIN_MARKS)
 
 
 def fit_marks(layout: dict, found: dict[str, np.ndarray]) -> tuple[np.ndarray, float]:
-    """The mapping from these marks' corners, and its worst corner residual in mm."""
+    """The mapping from these marks' corners, and its worst corner residual in mm. Three
+    marks make an affine map: a perspective read from three small squares goes wild at the
+    fourth corner."""
     source, target = mark_points(layout, found)
-    homography = fit(source, target)
+    homography = fit(source, target) if len(found) >= 4 else affine(source, target)
     error = float(np.max(np.linalg.norm(project(homography, source) - target, axis=1))) / scale_of(homography)
     return homography, error
 
@@ -152,8 +154,11 @@ def fit(source: np.ndarray, target: np.ndarray) -> np.ndarray:
     return affine(source, target)
 
 
-def affine(source: np.ndarray, target: np.ndarray) -> np.ndarray:
-    matrix, _ = cv2.estimateAffine2D(source, target, method=cv2.LMEDS)
+def affine(source: np.ndarray, target: np.ndarray, similar: bool = False) -> np.ndarray:
+    """An affine map; ``similar``: rotation, one scale and a shift only, all that two marks
+    pin down (their two small squares say little of a shear or of a second scale)."""
+    fit_map = cv2.estimateAffinePartial2D if similar else cv2.estimateAffine2D
+    matrix, _ = fit_map(source, target, method=cv2.LMEDS)
     return np.vstack([matrix, [0, 0, 1]])
 
 
@@ -191,8 +196,9 @@ def square_near(gray: np.ndarray, centre: np.ndarray, side_px: float, px_per_mm:
     window = cv2.medianBlur(gray[y0:y1, x0:x1], 5)  # salt noise would pit the square, and the opening widen the pits
     _, dark = cv2.threshold(window, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     # An opening by half a mark wipes thin things touching it (feeder streaks, table rules,
-    # a pen stroke) and leaves the solid square whole.
-    kernel = np.ones((max(3, int(side_px * 0.4)),) * 2, np.uint8)
+    # a pen stroke) and leaves the solid square whole. Odd-sized: OpenCV anchors an even
+    # kernel off its centre, and its opening moves the square by a pixel.
+    kernel = np.ones((max(3, int(side_px * 0.4)) | 1,) * 2, np.uint8)
     dark = cv2.morphologyEx(dark, cv2.MORPH_OPEN, kernel)
     inner = (x0 > 0, y0 > 0, x1 < gray.shape[1], y1 < gray.shape[0])  # window edges inside the image
     best = best_square(dark, side_px, centre - (x0, y0), inner)

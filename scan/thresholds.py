@@ -47,19 +47,17 @@ MEDIAN_KERNEL = 3  # px on the normalised page: removes scanner speckle before c
 
 # --- Deciding a box (ink fraction above the page's empty-box baseline) -----------------
 EMPTY_MAX = 0.025  # at or below: empty, on the noisiest pages (see EMPTY_MIN)
-EMPTY_MIN = 0.004  # the "empty" threshold on a clean page, whose empty boxes hold no ink
-NOISY_PAPER_DOTS = 0.002  # lone-dot rate of the page's blank paper (see DOT_RATE_MARGIN_MM) from which it is noisy
-NOISE_PERCENTILE = 75  # of the scores of a noisy page's quiet boxes: its noise floor (a quarter may be faint marks)
-NOISE_FACTOR = 4.0  # a noisy page's empty threshold is this many noise floors (plus EMPTY_MIN)
+EMPTY_MIN = 0.004  # the "empty" threshold on a clean page, whose paper holds no ink
+NOISE_PERCENTILE = 75  # over a page's boxes, of the ink on the paper around each: the page's noise floor
+NOISE_FACTOR = 4.0  # the page's empty threshold is EMPTY_MIN plus this many noise floors
 MARKED_MIN = 0.045  # at or above: marked. Between the page's empty threshold and MARKED_MIN: doubtful
 FILLED_MIN = 0.90  # at or above: filled in completely = cancelled
 FILLED_DOUBT_MIN = 0.82  # between this and FILLED_MIN: marked or cancelled? doubtful
 RING_DOUBT = 0.04  # ink fraction just outside an otherwise empty box that the blank form does not have: doubtful
 # Dots: the inside before despeckling, for what a binarising scanner left of a light mark.
 TRACE_MIN = 0.002  # fraction of the inside (≈ 4 px of a normal box): above it, on a clean page, doubtful
-TRACE_NOISE_FACTOR = 3.0  # the page's dots threshold is TRACE_MIN plus this many times its lone-dot rate
+TRACE_NOISE_FACTOR = 3.0  # the page's dots threshold is TRACE_MIN plus this many dot noise floors (its paper's)
 TRACE_MAX = 0.03  # the dots threshold at most, on the noisiest pages (salt noise leaves dots in every box)
-DOT_RATE_MARGIN_MM = 12.0  # mm: the page's edges (marks, codes, lid shadows) are left out of its lone-dot rate
 
 # --- Comment zone ----------------------------------------------------------------------
 COMMENT_INK_MIN = 0.004  # fraction of the zone's inside: above it, the zone is cropped for the lab
