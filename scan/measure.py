@@ -52,14 +52,16 @@ def remove_streaks(gray: np.ndarray) -> np.ndarray:
     the lid's margin is dark by its median, and the sheet's paper in it would be lifted to
     pure white.
     """
-    sample = gray[:: T.STREAK_ROW_STEP]
-    lightest = np.percentile(sample, T.STREAK_PERCENTILE, axis=0)
-    paper = float(np.percentile(lightest, 75))
-    deficit = paper - lightest
-    if float(deficit.max(initial=0)) < T.STREAK_MIN_DEPTH:
+    columns = np.ascontiguousarray(gray[:: T.STREAK_ROW_STEP].T)  # a sample of each column's rows
+    k = int(T.STREAK_PERCENTILE / 100 * (columns.shape[1] - 1))
+    lightest = np.partition(columns, k, axis=1)[:, k].astype(np.int16)
+    deficit = round(float(np.percentile(lightest, 75))) - lightest
+    streaks = np.flatnonzero(deficit >= T.STREAK_MIN_DEPTH)
+    if not streaks.size:
         return gray
-    lift = np.where(deficit >= T.STREAK_MIN_DEPTH, deficit, 0).astype(np.int16)
-    return np.clip(gray.astype(np.int16) + lift[None, :], 0, 255).astype(np.uint8)
+    out = gray.copy()
+    out[:, streaks] = np.clip(gray[:, streaks].astype(np.int16) + deficit[streaks], 0, 255).astype(np.uint8)
+    return out
 
 
 def normalise(gray: np.ndarray, registration: Registration, width_mm: float, height_mm: float) -> np.ndarray:
