@@ -106,8 +106,8 @@ def score(truths: list[dict], results: dict[str, dict], corpus: Path | None = No
             c[f"rejected_{result['reason']}"] += 1
             continue
         score_boxes(truth, result, c, lambda box: corpus is not None and erased_by_scan(
-            corpus / entry["file"], truth, boxes[entry["page_id"]][box]))
-        score_products(truth, result, c)
+            corpus / entry["file"], truth, boxes[entry["page_id"]][box]), entry["file"])
+        score_products(truth, result, c, entry["file"])
         c["qr_damaged"] += bool(degradation.get("qr_damaged"))
     return c
 
@@ -116,7 +116,7 @@ def flagged_boxes(result: dict) -> set[str]:
     return {b for line in result["lines"] if line["status"] == "doubtful" for b in line["boxes"]}
 
 
-def score_boxes(truth: dict, result: dict, c: Counter, erased=lambda box: False) -> None:
+def score_boxes(truth: dict, result: dict, c: Counter, erased=lambda box: False, name: str = "") -> None:
     flagged = flagged_boxes(result)
     for box, expected in truth["boxes"].items():
         state = result["boxes"].get(box)
@@ -125,14 +125,16 @@ def score_boxes(truth: dict, result: dict, c: Counter, erased=lambda box: False)
             c["boxes_doubtful"] += 1
         elif state != expected["state"] and box not in flagged and erased(box):
             c["boxes_erased_by_scan"] += 1
+            c[f"erased:{name}:{box}"] += 1
         elif state != expected["state"] and box not in flagged:
             c["boxes_silent_error"] += 1
+            c[f"at:{name}:{box}"] += 1  # where, for --crops
             c[f"silent_{expected['state']}_as_{state}_{expected['style']}"] += 1
         elif state != expected["state"]:
             c["boxes_wrong_but_flagged"] += 1
 
 
-def score_products(truth: dict, result: dict, c: Counter) -> None:
+def score_products(truth: dict, result: dict, c: Counter, name: str = "") -> None:
     lines = {l["product"]: l for l in result["lines"] if l["kind"] == "quantity"}
     for ref, expected in truth["products"].items():
         line = lines.get(ref)
@@ -143,6 +145,7 @@ def score_products(truth: dict, result: dict, c: Counter) -> None:
         got = int(line["value"]) if line and line["value"] else None
         if expected.get("expect_doubt"):
             c["products_expected_doubt_but_confirmed"] += 1
+            c[f"confirmed:{name}:{ref}:{expected['scenario']}"] += 1
         elif got != expected.get("quantity"):
             c["products_silent_error"] += 1
 
@@ -162,6 +165,9 @@ def report(c: Counter, seconds: float, summary) -> None:
           f"expected doubt but confirmed: {c['products_expected_doubt_but_confirmed']}")
     for key, value in sorted((k, v) for k, v in c.items() if k.startswith("silent_")):
         print(f"  {key}: {value}")
+    for key in sorted(k for k in c if k.startswith(("at:", "erased:", "confirmed:"))):
+        what = {"at": "silent error", "erased": "erased mark", "confirmed": "expected doubt, confirmed"}[key.split(":")[0]]
+        print(f"  {what} at {key.split(':', 1)[1]}")
     print(f"throughput: {c['pages'] / seconds:.1f} pages/s ({seconds:.1f} s for {c['pages']} pages, end to end)")
     print(f"peak memory: main process {own:.0f} MB, largest worker {workers:.0f} MB")
 
@@ -170,10 +176,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, required=True)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--crops", type=Path, help="write debug pictures of every silent error there")
     args = parser.parse_args(argv)
     truths = [json.loads(line) for line in (args.corpus / "truth.jsonl").read_text(encoding="utf-8").splitlines()]
     engine, seconds, summary, _ = run_scan(args.corpus, args.jobs)
-    report(score(truths, stored(engine), args.corpus, page_boxes_by_id(args.corpus)), seconds, summary)
+    counts = score(truths, stored(engine), args.corpus, page_boxes_by_id(args.corpus))
+    report(counts, seconds, summary)
+    if args.crops:
+        from box_crops import write_crops  # beside this file
+
+        write_crops(args.corpus, args.crops, [tuple(k.split(":")[1:]) for k in counts if k.startswith(("at:", "erased:"))])
     return 0
 
 

@@ -27,7 +27,7 @@ class BoxDecision:
     state: str
     confidence: float  # 0 (on a threshold, or doubtful) … 1 (far from any threshold)
     score: float
-    reason: str = ""  # why doubtful: band | filled_band | beside
+    reason: str = ""  # why doubtful: band | filled_band | beside | trace
 
 
 @dataclass
@@ -43,19 +43,32 @@ class Line:
 
 
 def page_empty_max(readings: list[BoxReading]) -> float:
-    """This page's own "empty" threshold: just above the ink its empty boxes show.
+    """This page's own "empty" threshold: just above the ink its blank paper shows.
 
-    A clean scan's empty boxes hold no ink at all, so even the faintest trace in a box is
-    worth a look there; a noisy scan earns the wider fixed margin, ``EMPTY_MAX`` at most.
+    A clean scan's paper holds no ink at all, so even the faintest trace in a box is worth a
+    look there: ``EMPTY_MIN``; a noisy scan earns a wider margin, ``EMPTY_MAX`` at most. The
+    noise is read on the paper around the boxes, which a mark inside a box leaves alone: a
+    page in pencil holds several faint marks, which must not pass for its noise.
     """
-    quiet = [r.score for r in readings if r.score < T.EMPTY_MAX]
-    if not quiet:
-        return T.EMPTY_MAX
-    floor = float(np.percentile(quiet, T.NOISE_PERCENTILE))
-    return min(T.EMPTY_MAX, max(T.EMPTY_MIN, T.NOISE_FACTOR * floor + T.EMPTY_MIN))
+    return _above_noise([r.paper_ink for r in readings], T.NOISE_FACTOR, T.EMPTY_MIN, T.EMPTY_MAX)
 
 
-def decide_box(reading: BoxReading, empty_max: float = T.EMPTY_MAX) -> BoxDecision:
+def page_trace_max(readings: list[BoxReading]) -> float:
+    """This page's threshold for dots left in a box before despeckling: on a clean or
+    binarised scan the paper holds none, and the dotted remnant of a light mark that a
+    binarising scanner nearly erased is worth a look; salt noise puts dots on all the paper."""
+    return _above_noise([r.paper_dots for r in readings], T.TRACE_NOISE_FACTOR, T.TRACE_MIN, T.TRACE_MAX)
+
+
+def _above_noise(paper: list[float], factor: float, lowest: float, highest: float) -> float:
+    """``lowest`` plus ``factor`` times the page's noise floor, at most ``highest``. The floor is
+    a low percentile over the boxes: a few have a mark beside them, or a neighbour's overflow."""
+    if not paper:
+        return highest
+    return min(highest, lowest + factor * float(np.percentile(paper, T.NOISE_PERCENTILE)))
+
+
+def decide_box(reading: BoxReading, empty_max: float = T.EMPTY_MAX, trace_max: float = T.TRACE_MAX) -> BoxDecision:
     s = reading.score
     if s >= T.FILLED_MIN:
         return BoxDecision(reading.id, CANCELLED, _conf(s - T.FILLED_MIN, 1 - T.FILLED_MIN), s)
@@ -67,6 +80,8 @@ def decide_box(reading: BoxReading, empty_max: float = T.EMPTY_MAX) -> BoxDecisi
         return BoxDecision(reading.id, DOUBTFUL, 0.0, s, "band")
     if reading.ring >= T.RING_DOUBT:
         return BoxDecision(reading.id, DOUBTFUL, 0.0, s, "beside")
+    if reading.trace > trace_max:
+        return BoxDecision(reading.id, DOUBTFUL, 0.0, s, "trace")
     return BoxDecision(reading.id, EMPTY, _conf(empty_max - s, empty_max), s)
 
 

@@ -5,7 +5,7 @@ box is an axis-aligned crop whatever the scan's skew, scale or resolution.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -35,43 +35,79 @@ class BoxReading:
     id: str
     inside: float  # fraction of the inner area darker than the ink threshold
     pencil: float  # same with the lighter pencil threshold
-    ring: float  # fraction of the ring just outside the outline holding ink
+    ring: float  # ink fraction of the busiest side just outside the outline (see _busiest_side)
     score: float = 0.0  # ``inside`` (or pencil) minus this page's empty-box baseline
+    trace: float = 0.0  # ``pencil`` before despeckling (after ``with_baseline``: minus the page's median)
+    paper_ink: float = 0.0  # fraction of the paper around the box darker than the pencil threshold
+    paper_dots: float = 0.0  # the same before despeckling
 
 
 def remove_streaks(gray: np.ndarray) -> np.ndarray:
     """Lighten the vertical streaks a dusty sheet feeder draws down the whole scan.
 
     A streak darkens every row of its column, printed text and marks do not: so each column
-    whose median (over a sample of rows) is darker than the page's paper is brought back to
-    paper level, and a mark crossing the streak stays darker than the streak was.
+    whose lightest rows (a high percentile over a sample of rows) are darker than the page's
+    paper is brought back to paper level, and a mark crossing the streak stays darker than
+    the streak was. Not the median: on a tilted sheet over a dark lid, a column mostly in
+    the lid's margin is dark by its median, and the sheet's paper in it would be lifted to
+    pure white.
     """
-    sample = gray[:: T.STREAK_ROW_STEP]
-    medians = np.median(sample, axis=0)
-    paper = float(np.percentile(medians, 75))
-    deficit = paper - medians
-    if float(deficit.max(initial=0)) < T.STREAK_MIN_DEPTH:
+    columns = np.ascontiguousarray(gray[:: T.STREAK_ROW_STEP].T)  # a sample of each column's rows
+    k = int(T.STREAK_PERCENTILE / 100 * (columns.shape[1] - 1))
+    lightest = np.partition(columns, k, axis=1)[:, k].astype(np.int16)
+    deficit = round(float(np.percentile(lightest, 75))) - lightest
+    streaks = np.flatnonzero(deficit >= T.STREAK_MIN_DEPTH)
+    if not streaks.size:
         return gray
-    lift = np.where(deficit >= T.STREAK_MIN_DEPTH, deficit, 0).astype(np.int16)
-    return np.clip(gray.astype(np.int16) + lift[None, :], 0, 255).astype(np.uint8)
+    out = gray.copy()
+    out[:, streaks] = np.clip(gray[:, streaks].astype(np.int16) + deficit[streaks], 0, 255).astype(np.uint8)
+    return out
 
 
 def normalise(gray: np.ndarray, registration: Registration, width_mm: float, height_mm: float) -> np.ndarray:
     """The page resampled onto its mm grid, with streaks and speckle removed."""
+    return despeckle(warp(gray, registration, width_mm, height_mm))
+
+
+def warp(gray: np.ndarray, registration: Registration, width_mm: float, height_mm: float) -> np.ndarray:
+    """The page resampled onto its mm grid, with streaks removed, speckle still there."""
     gray = remove_streaks(gray)
     scale = np.diag([1 / T.WARP_PX_PER_MM, 1 / T.WARP_PX_PER_MM, 1.0])
     size = (round(width_mm * T.WARP_PX_PER_MM), round(height_mm * T.WARP_PX_PER_MM))
-    flat = cv2.warpPerspective(gray, registration.homography @ scale, size,
+    return cv2.warpPerspective(gray, registration.homography @ scale, size,
                                flags=cv2.INTER_AREA | cv2.WARP_INVERSE_MAP, borderValue=255)
-    return cv2.medianBlur(flat, T.MEDIAN_KERNEL)
 
 
-def calibrate(page: np.ndarray, marks: dict[str, list[float]]) -> Calibration:
-    """Black from the solid registration marks, white from the paper around them."""
+def despeckle(page: np.ndarray) -> np.ndarray:
+    return cv2.medianBlur(page, T.MEDIAN_KERNEL)
+
+
+def scanned_area(image_shape: tuple[int, ...], registration: Registration, page_shape: tuple[int, ...]) -> np.ndarray:
+    """Where the normalised page holds scanned pixels, a little inside the scan's edges.
+
+    An enlarging copier or a tight crop leaves part of the sheet out of the scan: the
+    normalised page is filled with white there, which is no paper of this page.
+    """
+    h, w = image_shape[:2]
+    edge = T.SCAN_EDGE_MM * registration.px_per_mm
+    corners = np.array([[edge, edge], [w - 1 - edge, edge], [w - 1 - edge, h - 1 - edge], [edge, h - 1 - edge]])
+    to_page = np.linalg.inv(registration.homography)
+    quad = cv2.perspectiveTransform(corners.reshape(-1, 1, 2), to_page).reshape(-1, 2) * T.WARP_PX_PER_MM
+    mask = np.zeros(page_shape[:2], np.uint8)
+    cv2.fillConvexPoly(mask, np.round(quad).astype(np.int32), 1)
+    return mask.astype(bool)
+
+
+def calibrate(page: np.ndarray, marks: dict[str, list[float]], scanned: np.ndarray | None = None) -> Calibration:
+    """Black from the solid registration marks, white from the scanned paper around them."""
     blacks, whites = [], []
     for rect in marks.values():
         blacks.append(np.median(crop(page, rect, inset=1.5)))
-        whites.append(np.percentile(crop(page, grow(rect, 6.0)), 95))
+        around = crop(page, grow(rect, 6.0))
+        if scanned is not None:
+            paper = around[crop(scanned, grow(rect, 6.0))]
+            around = paper if paper.size * 4 >= around.size else around  # a mark at the scan's very edge
+        whites.append(np.percentile(around, 95))
     white, black = float(np.median(whites)), float(np.median(blacks))
     return Calibration(white, min(black, white - 40))  # a faded mark must not make ink invisible
 
@@ -96,23 +132,78 @@ def printed_ink(reference: np.ndarray) -> np.ndarray:
     return cv2.dilate(ink, np.ones((size, size), np.uint8)).astype(bool)
 
 
-def read_box(page: np.ndarray, box: dict, calibration: Calibration, printed: np.ndarray | None = None) -> BoxReading:
-    """Ink inside the box, and ink in a ring around it that the blank form does not have."""
+def read_box(page: np.ndarray, box: dict, calibration: Calibration, printed: np.ndarray | None = None,
+             speckled: np.ndarray | None = None, neighbours: list[list[float]] = ()) -> BoxReading:
+    """Ink inside the box, and ink in a ring around it that the blank form does not have and
+    that is no nearer to one of its ``neighbours`` (their rects) than to it.
+
+    ``speckled``, the page before despeckling, keeps what a binarising scanner left of a
+    light mark: a trail of lone dots, which despeckling removes with the noise."""
     inner = crop(page, box["rect"], inset=T.BOX_INSET_MM)
     ring = grow(box["rect"], T.RING_MM)
     dark = crop(page, ring) < calibration.pencil
-    if printed is not None:
-        dark &= ~crop(printed, ring)
-    return BoxReading(box["id"], _fraction(inner, calibration.ink), _fraction(inner, calibration.pencil),
-                      _busiest_side(dark))
+    free = ~crop(printed, ring) if printed is not None else np.ones(dark.shape, bool)
+    if neighbours:
+        free &= nearest_to(box["rect"], neighbours, ring, dark.shape)
+    pencil = _fraction(inner, calibration.pencil)
+    speckled = page if speckled is None else speckled
+    paper = _around(free)
+    paper_dots = crop(speckled, ring)[paper]
+    return BoxReading(box["id"], _fraction(inner, calibration.ink), pencil, _busiest_side(dark & free, free),
+                      trace=_fraction(crop(speckled, box["rect"], inset=T.BOX_INSET_MM), calibration.pencil),
+                      paper_ink=float(np.count_nonzero(dark[paper])) / max(1, paper_dots.size),
+                      paper_dots=_fraction(paper_dots, calibration.pencil))
 
 
-def _busiest_side(dark: np.ndarray) -> float:
+def _around(free: np.ndarray) -> np.ndarray:
+    """The ring's blank paper: ``free`` (the ring's crop) without the box itself."""
+    r = round(T.RING_MM * T.WARP_PX_PER_MM)
+    out = free.copy()
+    out[r:-r, r:-r] = False
+    return out
+
+
+def nearest_to(rect: list[float], others: list[list[float]], area: list[float], shape: tuple[int, int]) -> np.ndarray:
+    """Pixels of ``area`` (a mm rect cropped to ``shape``) at least as near ``rect`` as any of
+    ``others``: ink between two close boxes is the nearer one's (a mark overflowing its box
+    into the gap is no mark beside the other)."""
+    k = T.WARP_PX_PER_MM
+    x0, y0 = max(0, round(area[0] * k)), max(0, round(area[1] * k))
+    ys, xs = ((np.arange(n) + start + 0.5) / k for n, start in zip(shape, (y0, x0)))
+    own = _distance(rect, xs, ys)
+    nearest = np.ones(shape, bool)
+    for other in others:
+        nearest &= own <= _distance(other, xs, ys)
+    return nearest
+
+
+def _distance(rect: list[float], xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """mm from each grid point (xs columns, ys rows) to the rect (0 inside it)."""
+    x, y, w, h = rect
+    dx = np.maximum(np.maximum(x - xs, xs - (x + w)), 0)
+    dy = np.maximum(np.maximum(y - ys, ys - (y + h)), 0)
+    return np.hypot(dy[:, None], dx[None, :])
+
+
+def close_boxes(boxes: list[dict]) -> list[list[list[float]]]:
+    """For each box, the rects of the boxes whose rings overlap its ring."""
+    rings = [grow(box["rect"], T.RING_MM) for box in boxes]
+    return [[other["rect"] for other, b in zip(boxes, rings) if b is not a and _overlap(a, b)] for a in rings]
+
+
+def _overlap(a: list[float], b: list[float]) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def _busiest_side(ink: np.ndarray, free: np.ndarray) -> float:
     """Ink fraction of the busiest of the four strips around the box: a tick beside a box sits
-    on one side, and would be diluted in the whole ring."""
+    on one side, and would be diluted in the whole ring. The fraction is of the strip's
+    unprinted part, where a mark can show at all (a row's rule or a label may cover most of
+    a strip), but never of less than ``RING_MIN_FREE`` of the strip."""
     r = max(1, round((T.RING_MM - 0.2) * T.WARP_PX_PER_MM))
-    strips = (dark[:r], dark[-r:], dark[r:-r, :r], dark[r:-r, -r:])
-    return max(float(np.count_nonzero(s)) / max(1, s.size) for s in strips)
+    sides = (np.s_[:r], np.s_[-r:], np.s_[r:-r, :r], np.s_[r:-r, -r:])
+    return max(float(np.count_nonzero(ink[s])) / max(1.0, np.count_nonzero(free[s]), T.RING_MIN_FREE * ink[s].size)
+               for s in sides)
 
 
 def _fraction(pixels: np.ndarray, threshold: float) -> float:
@@ -120,11 +211,12 @@ def _fraction(pixels: np.ndarray, threshold: float) -> float:
 
 
 def read_boxes(page: np.ndarray, boxes: list[dict], calibration: Calibration,
-               reference: np.ndarray | None = None) -> list[BoxReading]:
+               reference: np.ndarray | None = None, speckled: np.ndarray | None = None) -> list[BoxReading]:
     """All boxes, each scored against the median box of this page (most boxes are empty);
     with the blank form's picture (``reference``), what it prints around boxes is not ink."""
     printed = printed_ink(reference) if reference is not None else None
-    return with_baseline([read_box(page, box, calibration, printed) for box in boxes], [box["kind"] for box in boxes])
+    return with_baseline([read_box(page, box, calibration, printed, speckled, near)
+                          for box, near in zip(boxes, close_boxes(boxes))], [box["kind"] for box in boxes])
 
 
 def zone_ink(page: np.ndarray, rect: list[float], calibration: Calibration) -> float:
@@ -138,11 +230,11 @@ def read_quad(gray: np.ndarray, box_id: str, corners_px: np.ndarray, calibration
     size = max(4, round(side * T.WARP_PX_PER_MM))
     target = np.array([[0, 0], [size, 0], [size, size], [0, size]], dtype=np.float32)
     matrix = cv2.getPerspectiveTransform(corners_px.astype(np.float32), target)
-    patch = cv2.medianBlur(cv2.warpPerspective(gray, matrix, (size, size), flags=cv2.INTER_AREA, borderValue=255),
-                           T.MEDIAN_KERNEL)
+    speckled = cv2.warpPerspective(gray, matrix, (size, size), flags=cv2.INTER_AREA, borderValue=255)
     k = round(inset_mm * T.WARP_PX_PER_MM)
-    inner = patch[k:size - k, k:size - k]
-    return BoxReading(box_id, _fraction(inner, calibration.ink), _fraction(inner, calibration.pencil), 0.0)
+    inner = despeckle(speckled)[k:size - k, k:size - k]
+    return BoxReading(box_id, _fraction(inner, calibration.ink), _fraction(inner, calibration.pencil), 0.0,
+                      trace=_fraction(speckled[k:size - k, k:size - k], calibration.pencil))
 
 
 def with_baseline(readings: list[BoxReading], kinds: list[str] | None = None) -> list[BoxReading]:
@@ -153,6 +245,7 @@ def with_baseline(readings: list[BoxReading], kinds: list[str] | None = None) ->
         return []
     base_ink = float(np.median([r.inside for r in readings]))
     base_pencil = float(np.median([r.pencil for r in readings]))
+    base_trace = float(np.median([r.trace for r in readings]))
     kinds = kinds or [""] * len(readings)
     overall = float(np.median([r.ring for r in readings]))
     rings = {}
@@ -160,5 +253,5 @@ def with_baseline(readings: list[BoxReading], kinds: list[str] | None = None) ->
         own = [r.ring for r, k in zip(readings, kinds) if k == kind]
         # Two or three boxes of a kind make no baseline: one marked among them would be halved.
         rings[kind] = float(np.median(own)) if len(own) >= T.MIN_BOXES_FOR_BASELINE else overall
-    return [BoxReading(r.id, r.inside, r.pencil, max(0.0, r.ring - rings[k]),
-                       score=max(r.inside - base_ink, r.pencil - base_pencil)) for r, k in zip(readings, kinds)]
+    return [replace(r, ring=max(0.0, r.ring - rings[k]), score=max(r.inside - base_ink, r.pencil - base_pencil),
+                    trace=max(0.0, r.trace - base_trace)) for r, k in zip(readings, kinds)]

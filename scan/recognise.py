@@ -14,10 +14,11 @@ import numpy as np
 from forms.manifest import page_boxes
 from scan import thresholds as T
 from scan.decide import (CANCELLED, DOUBTFUL, EMPTY, MARKED, BoxDecision, Line, apply_rules, decide_box,
-                         page_empty_max)
+                         page_empty_max, page_trace_max)
 from scan.identify import identify
-from scan.measure import calibrate, crop, normalise, read_boxes, zone_ink
-from scan.register import RegistrationError, register
+from scan.measure import (BoxReading, Calibration, calibrate, crop, despeckle, read_boxes, scanned_area, warp,
+                          zone_ink)
+from scan.register import Registration, RegistrationError, refine_with_printed, register
 
 ACCEPTED, REVIEW, REJECTED = "accepted", "needs_review", "rejected"
 COLOURS = {EMPTY: (170, 170, 170), MARKED: (0, 160, 0), CANCELLED: (160, 0, 160), DOUBTFUL: (0, 0, 230)}  # BGR
@@ -49,28 +50,55 @@ def recognise(gray: np.ndarray, manifest: dict, pages_by_id: dict[str, dict], se
     page = pages_by_id.get(ident.text)
     if page is None:
         return PageResult(REJECTED, "not_in_manifest", ident.text)
-    layout = manifest["layouts"][page["layout"]]
+    blank = reference(page) if reference else None
     try:
-        registration = register(gray, layout, ident.codes)
+        registration = register_page(gray, manifest["layouts"][page["layout"]], ident.codes, blank)
     except RegistrationError as error:
         return PageResult(REJECTED, "registration_failed", ident.text, page, detail=error.detail)
-    return read_page(gray, manifest, page, registration, draw, reference(page) if reference else None)
+    return read_page(gray, manifest, page, registration, draw, blank)
+
+
+def register_page(gray: np.ndarray, layout: dict, codes: list, blank: np.ndarray | None) -> Registration:
+    """The marks' map, refitted on the printed boxes when a mark is missing (see
+    ``refine_with_printed``)."""
+    if blank is None:
+        return register(gray, layout, codes)
+    rects = [box["rect"] for box in layout["boxes"]]
+    return register(gray, layout, codes, lambda found: refine_with_printed(gray, found, layout, rects, blank))
+
+
+@dataclass
+class Measured:
+    """A registered page's boxes read: the normalised page, and what each box holds."""
+
+    flat: np.ndarray
+    calibration: Calibration
+    boxes: list[dict]
+    readings: list[BoxReading]
+    decisions: dict[str, BoxDecision]
+
+
+def measure_page(gray, manifest: dict, page: dict, registration, blank: np.ndarray | None) -> Measured:
+    layout = manifest["layouts"][page["layout"]]
+    speckled = warp(gray, registration, layout["width"], layout["height"])
+    flat = despeckle(speckled)
+    calibration = calibrate(flat, layout["marks"], scanned_area(gray.shape, registration, flat.shape))
+    boxes = page_boxes(manifest, page)
+    readings = read_boxes(flat, boxes, calibration, blank, speckled)
+    empty_max, trace_max = page_empty_max(readings), page_trace_max(readings)
+    return Measured(flat, calibration, boxes, readings, {r.id: decide_box(r, empty_max, trace_max) for r in readings})
 
 
 def read_page(gray, manifest: dict, page: dict, registration, draw: bool, blank: np.ndarray | None) -> PageResult:
     layout = manifest["layouts"][page["layout"]]
-    flat = normalise(gray, registration, layout["width"], layout["height"])
-    calibration = calibrate(flat, layout["marks"])
-    boxes = page_boxes(manifest, page)
-    readings = read_boxes(flat, boxes, calibration, blank)
-    empty_max = page_empty_max(readings)
-    decisions = {r.id: decide_box(r, empty_max) for r in readings}
+    measured = measure_page(gray, manifest, page, registration, blank)
+    flat, boxes, decisions = measured.flat, measured.boxes, measured.decisions
     lines = apply_rules(boxes, decisions)
     reasons = doubt_reasons(lines)
     result = PageResult(REVIEW if reasons else ACCEPTED, reasons[0] if reasons else "", page["id"], page,
                         registration.error_mm, decisions, lines, reasons)
     comment = layout["zones"].get("comment")
-    if comment and zone_ink(flat, comment, calibration) >= T.COMMENT_INK_MIN:
+    if comment and zone_ink(flat, comment, measured.calibration) >= T.COMMENT_INK_MIN:
         result.comment = crop(flat, comment).copy()
     if draw:
         result.overlay = draw_overlay(flat, boxes, decisions, result)

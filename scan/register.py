@@ -9,7 +9,8 @@
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from itertools import permutations
 
 import cv2
@@ -32,6 +33,8 @@ class Registration:
     error_mm: float  # worst corner residual
     marks_found: int
     px_per_mm: float
+    marks: dict[str, np.ndarray] = field(default_factory=dict)  # the marks used: their corners in image px
+    anchors: int = 0  # printed boxes the map was refitted on (see refine_with_printed)
 
 
 def rect_corners(rect: list[float]) -> np.ndarray:
@@ -43,38 +46,67 @@ def project(homography: np.ndarray, points_mm: np.ndarray) -> np.ndarray:
     return cv2.perspectiveTransform(points_mm.reshape(-1, 1, 2), homography).reshape(-1, 2)
 
 
-def register(gray: np.ndarray, layout: dict, codes: list[Code]) -> Registration:
+def register(gray: np.ndarray, layout: dict, codes: list[Code],
+             refine: Callable[[Registration], Registration] | None = None) -> Registration:
+    """The page's map from its marks; ``refine`` may refit it when a mark is missing (see
+    ``refine_with_printed``), before it is checked against the codes."""
     found: dict[str, np.ndarray] = {}
     for guess in initial_guesses(layout["qr"], codes):
         px_per_mm = scale_of(guess)
         if not T.MIN_PX_PER_MM <= px_per_mm <= T.MAX_PX_PER_MM:
             continue  # a degenerate pairing of codes, not a page at any scanner resolution
-        attempt = {name: corners for name, rect in layout["marks"].items()
-                   if (corners := find_mark(gray, rect, guess, px_per_mm)) is not None}
+        attempt = find_marks(gray, layout, guess, px_per_mm)
         if len(attempt) > len(found):
             found = attempt
         if len(found) == len(layout["marks"]):
             break
     if len(found) < T.MIN_MARKS:
         raise RegistrationError("too_few_marks", f"{len(found)}/{len(layout['marks'])}")
-    homography, error = fit_marks(layout, found)
+    homography, _ = fit_marks(layout, found)
     if qr_disagreement(homography, layout["qr"], codes) > T.MAX_QR_DISAGREEMENT_MM and len(found) > T.MIN_MARKS:
         # One "mark" may be a smudge or a damaged corner: keep the three that agree with the codes.
-        subsets = [fit_marks(layout, {k: v for k, v in found.items() if k != left_out}) for left_out in found]
-        homography, error = min(subsets, key=lambda c: qr_disagreement(c[0], layout["qr"], codes))
-    if error > T.MAX_FIT_ERROR_MM:
-        raise RegistrationError("fit_error", f"{error:.2f} mm")
-    disagreement = qr_disagreement(homography, layout["qr"], codes)
+        subsets = [{k: v for k, v in found.items() if k != left_out} for left_out in found]
+        found = min(subsets, key=lambda marks: qr_disagreement(fit_marks(layout, marks)[0], layout["qr"], codes))
+    homography, error = fit_marks(layout, found)
+    registration = Registration(homography, error, len(found), scale_of(homography), found)
+    if refine is not None and len(found) < len(layout["marks"]):
+        registration = refine(registration)
+    check(registration, layout, codes)
+    return registration
+
+
+def check(registration: Registration, layout: dict, codes: list[Code]) -> None:
+    """Refuse a map that does not fit its own marks, or that the codes contradict."""
+    if registration.error_mm > T.MAX_FIT_ERROR_MM:
+        raise RegistrationError("fit_error", f"{registration.error_mm:.2f} mm")
+    disagreement = qr_disagreement(registration.homography, layout["qr"], codes)
     if disagreement > T.MAX_QR_DISAGREEMENT_MM:
         raise RegistrationError("marks_and_codes_disagree", f"{disagreement:.2f} mm")
-    return Registration(homography, error, len(found), scale_of(homography))
+
+
+def find_marks(gray: np.ndarray, layout: dict, guess: np.ndarray, px_per_mm: float) -> dict[str, np.ndarray]:
+    """The marks found around where ``guess`` puts them, searching again from the marks found.
+
+    One code alone gives a guess that is good near it and several mm off 250 mm away (its
+    corners are read to a pixel); marks found near the code, far apart from one another,
+    give a much better map for the search of the others.
+    """
+    found: dict[str, np.ndarray] = {}
+    while True:
+        new = {name: corners for name, rect in layout["marks"].items()
+               if name not in found and (corners := find_mark(gray, rect, guess, px_per_mm)) is not None}
+        found |= new
+        if not new or len(found) == len(layout["marks"]) or len(found) < T.MIN_MARKS_TO_REFINE:
+            return found
+        guess = affine(*mark_points(layout, found), similar=len(found) < T.MIN_MARKS)
 
 
 def fit_marks(layout: dict, found: dict[str, np.ndarray]) -> tuple[np.ndarray, float]:
-    """The mapping from these marks' corners, and its worst corner residual in mm."""
-    source = np.vstack([rect_corners(layout["marks"][name]) for name in found])
-    target = np.vstack(list(found.values()))
-    homography = fit(source, target)
+    """The mapping from these marks' corners, and its worst corner residual in mm. Three
+    marks make an affine map: a perspective read from three small squares goes wild at the
+    fourth corner."""
+    source, target = mark_points(layout, found)
+    homography = fit(source, target) if len(found) >= 4 else affine(source, target)
     error = float(np.max(np.linalg.norm(project(homography, source) - target, axis=1))) / scale_of(homography)
     return homography, error
 
@@ -107,6 +139,11 @@ def initial_guesses(qr_rects: list[list[float]], codes: list[Code]) -> list[np.n
     return [h for _, h in sorted(scored, key=lambda s: s[0])]
 
 
+def mark_points(layout: dict, found: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The found marks' corners: in page mm, and in image px."""
+    return np.vstack([rect_corners(layout["marks"][name]) for name in found]), np.vstack(list(found.values()))
+
+
 def fit(source: np.ndarray, target: np.ndarray) -> np.ndarray:
     """A homography from 8 points or more; below that an affine map, because perspective
     extrapolated from one 21 mm code to marks 250 mm away goes wildly wrong."""
@@ -114,8 +151,15 @@ def fit(source: np.ndarray, target: np.ndarray) -> np.ndarray:
         homography, _ = cv2.findHomography(source, target, 0)
         if homography is not None:
             return homography
-    affine, _ = cv2.estimateAffine2D(source, target, method=cv2.LMEDS)
-    return np.vstack([affine, [0, 0, 1]])
+    return affine(source, target)
+
+
+def affine(source: np.ndarray, target: np.ndarray, similar: bool = False) -> np.ndarray:
+    """An affine map; ``similar``: rotation, one scale and a shift only, all that two marks
+    pin down (their two small squares say little of a shear or of a second scale)."""
+    fit_map = cv2.estimateAffinePartial2D if similar else cv2.estimateAffine2D
+    matrix, _ = fit_map(source, target, method=cv2.LMEDS)
+    return np.vstack([matrix, [0, 0, 1]])
 
 
 def scale_of(homography: np.ndarray) -> float:
@@ -130,6 +174,20 @@ def find_mark(gray: np.ndarray, rect: list[float], guess: np.ndarray, px_per_mm:
     """The mark's 4 corners (image px, in the mm rectangle's corner order), or None."""
     predicted = project(guess, rect_corners(rect))
     centre = predicted.mean(axis=0)
+    for _ in range(2):
+        found = square_near(gray, centre, rect[2] * px_per_mm, px_per_mm)
+        if found is None:
+            return None
+        box, cut = found
+        if not cut:
+            return match_corners(cv2.boxPoints(box), predicted)
+        centre = np.array(box[0])  # cut by the window's edge, its corners would be wrong: look again around it
+    return None
+
+
+def square_near(gray: np.ndarray, centre: np.ndarray, side_px: float, px_per_mm: float):
+    """(the solid square nearest ``centre``, as an image-px rotated rect; whether the search
+    window cut it, so that only a piece of it was seen), or None."""
     half = T.MARK_SEARCH_MM * px_per_mm
     x0, y0 = (max(0, int(v - half)) for v in centre)
     x1, y1 = int(min(gray.shape[1], centre[0] + half)), int(min(gray.shape[0], centre[1] + half))
@@ -138,32 +196,90 @@ def find_mark(gray: np.ndarray, rect: list[float], guess: np.ndarray, px_per_mm:
     window = cv2.medianBlur(gray[y0:y1, x0:x1], 5)  # salt noise would pit the square, and the opening widen the pits
     _, dark = cv2.threshold(window, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     # An opening by half a mark wipes thin things touching it (feeder streaks, table rules,
-    # a pen stroke) and leaves the solid square whole.
-    kernel = np.ones((max(3, int(rect[2] * px_per_mm * 0.4)),) * 2, np.uint8)
+    # a pen stroke) and leaves the solid square whole. Odd-sized: OpenCV anchors an even
+    # kernel off its centre, and its opening moves the square by a pixel.
+    kernel = np.ones((max(3, int(side_px * 0.4)) | 1,) * 2, np.uint8)
     dark = cv2.morphologyEx(dark, cv2.MORPH_OPEN, kernel)
-    best = best_square(dark, rect[2] * px_per_mm, centre - (x0, y0))
+    inner = (x0 > 0, y0 > 0, x1 < gray.shape[1], y1 < gray.shape[0])  # window edges inside the image
+    best = best_square(dark, side_px, centre - (x0, y0), inner)
     if best is None:
         return None
-    corners = cv2.boxPoints(best) + (x0, y0)
-    return match_corners(corners, predicted)
+    (cx, cy), size, angle = best[0]
+    return ((cx + x0, cy + y0), size, angle), best[1]
 
 
-def best_square(dark: np.ndarray, side_px: float, centre: np.ndarray):
+def best_square(dark: np.ndarray, side_px: float, centre: np.ndarray, inner: tuple[bool, bool, bool, bool]):
+    """(rotated rect, cut) of the solid square nearest ``centre``, or None. A square cut by an
+    edge of the window that is inside the image (``inner``: left, top, right, bottom) is
+    only a piece of a mark: its full side must show along the edge that cut it."""
     contours, _ = cv2.findContours(dark, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     candidates = []
     for contour in contours:
         box = cv2.minAreaRect(contour)
         (cx, cy), (w, h), _ = box
-        if min(w, h) < side_px * (1 - T.MARK_SIZE_TOLERANCE) or max(w, h) > side_px * (1 + T.MARK_SIZE_TOLERANCE):
+        x, y, bw, bh = cv2.boundingRect(contour)
+        edges = (x == 0, y == 0, x + bw == dark.shape[1], y + bh == dark.shape[0])
+        cut = any(e and i for e, i in zip(edges, inner))
+        shortest = T.MARK_CUT_MIN if cut else 1 - T.MARK_SIZE_TOLERANCE
+        if min(w, h) < side_px * shortest or max(w, h) > side_px * (1 + T.MARK_SIZE_TOLERANCE):
             continue
-        if cv2.contourArea(contour) < T.MARK_MIN_FILL * w * h:
+        if max(w, h) < side_px * (1 - T.MARK_SIZE_TOLERANCE) or cv2.contourArea(contour) < T.MARK_MIN_FILL * w * h:
             continue
-        candidates.append((np.hypot(cx - centre[0], cy - centre[1]), box))
-    return min(candidates, key=lambda c: c[0])[1] if candidates else None
+        candidates.append((np.hypot(cx - centre[0], cy - centre[1]), box, cut))
+    return min(candidates, key=lambda c: c[0])[1:] if candidates else None
 
 
 def match_corners(corners: np.ndarray, predicted: np.ndarray) -> np.ndarray:
-    """Order found corners like the predicted ones (the cyclic shift that fits best)."""
+    """Order found corners like the predicted ones (the cyclic shift that fits best), each
+    set about its own centre: a guess a mark's side off must not turn the square."""
     order = corners[np.argsort(np.arctan2(*(corners - corners.mean(axis=0)).T[::-1]))]
     shifts = [np.roll(order, k, axis=0) for k in range(4)] + [np.roll(order[::-1], k, axis=0) for k in range(4)]
-    return min(shifts, key=lambda c: float(np.sum(np.linalg.norm(c - predicted, axis=1))))
+    shape = predicted - predicted.mean(axis=0)
+    return min(shifts, key=lambda c: float(np.sum(np.linalg.norm(c - c.mean(axis=0) - shape, axis=1))))
+
+
+def refine_with_printed(gray: np.ndarray, registration: Registration, layout: dict, rects: list[list[float]],
+                        blank: np.ndarray) -> Registration:
+    """The map refitted on the printed boxes themselves, found where the blank page has them.
+
+    Three marks give an affine map only: a scan taken in perspective is then a mm or more off
+    far from them, enough to read a box's outline as a mark. Every printed box is as good a
+    mark as the corner squares, once looked for near where the affine map puts it.
+    """
+    source, target = mark_points(layout, registration.marks)
+    anchors = [(centre, shift) for centre, shift in ((rect_centre(r), locate(gray, registration.homography, r, blank))
+                                                      for r in rects) if shift is not None]
+    if len(anchors) < T.MIN_ANCHORS:
+        return registration
+    source = np.vstack([source] + [centre for centre, _ in anchors])
+    target = np.vstack([target] + [project(registration.homography, (centre + shift)[None]) for centre, shift in anchors])
+    homography, _ = cv2.findHomography(source, target, cv2.RANSAC, T.ANCHOR_TOLERANCE_MM * registration.px_per_mm)
+    if homography is None:
+        return registration
+    corners = len(registration.marks) * 4  # the marks' own corners come first
+    error = float(np.max(np.linalg.norm(project(homography, source[:corners]) - target[:corners], axis=1)))
+    return Registration(homography, error / scale_of(homography), registration.marks_found, scale_of(homography),
+                        registration.marks, anchors=len(anchors))
+
+
+def rect_centre(rect: list[float]) -> np.ndarray:
+    return np.array([rect[0] + rect[2] / 2, rect[1] + rect[3] / 2])
+
+
+def locate(gray: np.ndarray, homography: np.ndarray, rect: list[float], blank: np.ndarray) -> np.ndarray | None:
+    """How far (mm) the printed box ``rect`` is from where ``homography`` puts it, or None."""
+    k, reach = T.WARP_PX_PER_MM, round(T.ANCHOR_SEARCH_MM * T.WARP_PX_PER_MM)
+    x0, y0 = round((rect[0] - T.ANCHOR_MARGIN_MM) * k), round((rect[1] - T.ANCHOR_MARGIN_MM) * k)
+    w, h = round((rect[2] + 2 * T.ANCHOR_MARGIN_MM) * k), round((rect[3] + 2 * T.ANCHOR_MARGIN_MM) * k)
+    template = blank[y0:y0 + h, x0:x0 + w]
+    if template.shape != (h, w) or x0 < reach or y0 < reach:
+        return None
+    # the scan on the blank's own grid (pixel u is u / k mm), around the box
+    to_image = homography @ np.diag([1 / k, 1 / k, 1.0]) @ np.array([[1, 0, x0 - reach], [0, 1, y0 - reach], [0, 0, 1]])
+    patch = cv2.warpPerspective(gray, to_image, (w + 2 * reach, h + 2 * reach),
+                                flags=cv2.INTER_AREA | cv2.WARP_INVERSE_MAP, borderValue=255)
+    scores = cv2.matchTemplate(patch, template, cv2.TM_CCOEFF_NORMED)
+    _, peak, _, (px, py) = cv2.minMaxLoc(scores)
+    if not peak >= T.ANCHOR_MIN_MATCH:
+        return None
+    return np.array([px - reach, py - reach], float) / k
