@@ -195,23 +195,48 @@ def square_near(gray: np.ndarray, centre: np.ndarray, side_px: float, px_per_mm:
         return None
     window = cv2.medianBlur(gray[y0:y1, x0:x1], 5)  # salt noise would pit the square, and the opening widen the pits
     _, dark = cv2.threshold(window, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    # An opening by half a mark wipes thin things touching it (feeder streaks, table rules,
-    # a pen stroke) and leaves the solid square whole. Odd-sized: OpenCV anchors an even
-    # kernel off its centre, and its opening moves the square by a pixel.
-    kernel = np.ones((max(3, int(side_px * 0.4)) | 1,) * 2, np.uint8)
-    dark = cv2.morphologyEx(dark, cv2.MORPH_OPEN, kernel)
     inner = (x0 > 0, y0 > 0, x1 < gray.shape[1], y1 < gray.shape[0])  # window edges inside the image
-    best = best_square(dark, side_px, centre - (x0, y0), inner)
+    best = best_square(solid(dark, side_px), side_px, centre - (x0, y0), inner)
+    if best is None:
+        # A mark printed near the sheet's edge, scanned on a black lid, is one blob with the
+        # lid: look again on the sheet alone (only then: a mark found on the first look is
+        # found as before). There the mark's outline may be the sheet's edge, the paper's
+        # zoomed copy having lost a slice of it: only a mark that shows its whole side counts.
+        whole = 1 - T.MARK_EDGE_CUT_MAX_MM * px_per_mm / side_px
+        best = best_square(solid(on_sheet(dark), side_px), side_px, centre - (x0, y0), inner, whole)
     if best is None:
         return None
     (cx, cy), size, angle = best[0]
     return ((cx + x0, cy + y0), size, angle), best[1]
 
 
-def best_square(dark: np.ndarray, side_px: float, centre: np.ndarray, inner: tuple[bool, bool, bool, bool]):
+def solid(dark: np.ndarray, side_px: float) -> np.ndarray:
+    """``dark`` opened by half a mark: that wipes thin things touching a mark (feeder streaks,
+    table rules, a pen stroke, a sliver of lid) and leaves the solid square whole. Odd-sized:
+    OpenCV anchors an even kernel off its centre, and its opening moves the square by a pixel."""
+    kernel = np.ones((max(3, int(side_px * 0.4)) | 1,) * 2, np.uint8)
+    return cv2.morphologyEx(dark, cv2.MORPH_OPEN, kernel)
+
+
+def on_sheet(dark: np.ndarray) -> np.ndarray:
+    """``dark`` without what lies outside the paper: the sheet is convex, so the convex hull
+    of the window's paper (its light pixels) holds all of the sheet seen here, and no lid
+    but slivers along its edges that the opening wipes. A mark touching the sheet's edge
+    keeps its own outline there: paper shows on both sides of it along that edge."""
+    contours, _ = cv2.findContours(cv2.bitwise_not(dark), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return dark
+    sheet = np.zeros_like(dark)
+    cv2.fillConvexPoly(sheet, cv2.convexHull(np.vstack(contours)), 255)
+    return cv2.bitwise_and(dark, sheet)
+
+
+def best_square(dark: np.ndarray, side_px: float, centre: np.ndarray, inner: tuple[bool, bool, bool, bool],
+                whole: float = 1 - T.MARK_SIZE_TOLERANCE):
     """(rotated rect, cut) of the solid square nearest ``centre``, or None. A square cut by an
     edge of the window that is inside the image (``inner``: left, top, right, bottom) is
-    only a piece of a mark: its full side must show along the edge that cut it."""
+    only a piece of a mark: its full side must show along the edge that cut it. ``whole``:
+    the shortest side, relative to ``side_px``, of a square the window did not cut."""
     contours, _ = cv2.findContours(dark, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     candidates = []
     for contour in contours:
@@ -220,7 +245,7 @@ def best_square(dark: np.ndarray, side_px: float, centre: np.ndarray, inner: tup
         x, y, bw, bh = cv2.boundingRect(contour)
         edges = (x == 0, y == 0, x + bw == dark.shape[1], y + bh == dark.shape[0])
         cut = any(e and i for e, i in zip(edges, inner))
-        shortest = T.MARK_CUT_MIN if cut else 1 - T.MARK_SIZE_TOLERANCE
+        shortest = T.MARK_CUT_MIN if cut else whole
         if min(w, h) < side_px * shortest or max(w, h) > side_px * (1 + T.MARK_SIZE_TOLERANCE):
             continue
         if max(w, h) < side_px * (1 - T.MARK_SIZE_TOLERANCE) or cv2.contourArea(contour) < T.MARK_MIN_FILL * w * h:

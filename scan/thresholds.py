@@ -19,6 +19,7 @@ MIN_PX_PER_MM, MAX_PX_PER_MM = 2.0, 32.0  # px/mm: 50 to 800 dpi, beyond which a
 MARK_SEARCH_MM = 9.0  # mm: half-size of the window searched around a mark's predicted place
 MARK_SIZE_TOLERANCE = 0.25  # relative: a found square may be 25 % smaller or larger
 MARK_CUT_MIN = 0.4  # relative: a mark cut by the search window shows this much of its side at least (the opening wipes less)
+MARK_EDGE_CUT_MAX_MM = 0.35  # mm: a mark found against the sheet's edge (on a black lid) may be this much shorter than printed, no more
 MARK_MIN_FILL = 0.80  # fraction of its bounding box a solid mark fills (rotated ≤ 10°: ≥ 0.85)
 MIN_MARKS = 3  # marks needed for a fit: 3 give an affine map, 4 a homography
 MIN_MARKS_TO_REFINE = 2  # marks found near one code that are far enough apart to guide the search for the others
