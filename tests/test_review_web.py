@@ -178,3 +178,14 @@ def test_the_command_serves_the_page_on_this_computer(month):
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_after_closing_the_page_says_decisions_no_longer_reach_the_documents(browser, url, month):
+    import distribution
+
+    page = open_page(browser, url)
+    assert "Ce mois est clos" not in page.inner_text("main")
+    distribution.close_month(month.engine, month.data, "Samia", force=True)  # pages still in review
+    page.reload()
+    note = page.inner_text(".flash.closed")
+    assert "Ce mois est clos depuis le" in note and "cagettes month reopen" in note

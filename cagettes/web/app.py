@@ -46,7 +46,8 @@ def create_app(settings: Settings) -> Flask:
     app.extensions["review"] = Pages(settings)
     app.before_request(guard)
     app.context_processor(lambda: {"t": lambda key, **p: t(key, settings.lang, **p), "lang": settings.lang,
-                                   "csrf": session.get("csrf", ""), "name": session.get("name", "")})
+                                   "csrf": session.get("csrf", ""), "name": session.get("name", ""),
+                                   "closed": pages().closed()})
     for rule, view, methods in ROUTES:
         app.add_url_rule(rule, view.__name__, view, methods=methods)
     return app
@@ -83,6 +84,14 @@ class Pages:
     @property
     def review(self) -> rv.Review:
         return self.settings.review
+
+    def closed(self) -> str:
+        """When the month was closed, or "": decisions after that no longer reach the closing's
+        documents until the month is reopened."""
+        from distribution.closing import current_closing
+
+        closing = current_closing(self.review.engine, self.review.month)
+        return closing.closed_at.astimezone().strftime("%d/%m/%Y %H:%M") if closing else ""
 
     def who(self, form: int) -> str:
         slot = self.forms.get(form)

@@ -15,6 +15,12 @@ MESSAGES = {
     "why_name": {"fr": "Chaque décision garde le nom de la personne qui l'a prise.",
                  "en": "Each decision keeps the name of who made it."},
     "start": {"fr": "Commencer", "en": "Start"},
+    "month_closed": {"fr": "Ce mois est clos depuis le {date} : vos décisions sont enregistrées, mais les listes "
+                           "d'émargement et les commandes fournisseurs ne changent plus. Pour qu'elles comptent, "
+                           "un·e responsable rouvre le mois (cagettes month reopen), puis le clôt de nouveau.",
+                     "en": "This month was closed on {date}: your decisions are recorded, but the signing sheets "
+                           "and supplier orders no longer change. For them to count, a coordinator reopens the "
+                           "month (cagettes month reopen), then closes it again."},
     "summary": {"fr": "{boxes} case(s) à vérifier · {conflicts} page(s) scannée(s) deux fois · {finish} page(s) à finir",
                 "en": "{boxes} box(es) to check · {conflicts} page(s) scanned twice · {finish} page(s) to finish"},
     "all_done": {"fr": "Tout est vérifié. Merci !", "en": "Everything is checked. Thank you!"},
