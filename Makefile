@@ -4,7 +4,7 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
-DEBS    = libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libzbar0 fonts-dejavu-core poppler-utils chromium
+DEBS    = libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libcairo2 libzbar0 fonts-dejavu-core poppler-utils chromium
 # The storage tests also run on a throwaway PostgreSQL server of this package (tests/pg.py).
 TEST_DEBS = postgresql
 JOBS   ?= 2

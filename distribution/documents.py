@@ -11,6 +11,7 @@ the workspace's ``templates/`` folder.
 """
 from __future__ import annotations
 
+import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,15 +51,16 @@ def write_documents(accounts: MonthAccounts, month_dir: Path, env: jinja2.Enviro
     suppliers_dir, private = month_dir / SUPPLIERS_DIR, month_dir / PRIVATE_DIR
     suppliers_dir.mkdir(parents=True, exist_ok=True)
     private_dir(private)  # names, orders and money
-    common = common_context(accounts, env)
     written = Written([], [], [], [])
-    tasks = [(written.suppliers, page(env, "docs/supplier_order.html", {**common, "order": o},
-                                      suppliers_dir / f"bon-de-commande-{slug(o.supplier.code)}.pdf"))
-             for o in summaries.supplier_orders(accounts)]
-    for site in accounts.month.sites:
-        tasks += site_tasks(accounts, site, {**common, **site_context(accounts, site)}, env, private, written)
-    for target, path in zip([t[0] for t in tasks], to_pdfs([t[1] for t in tasks], jobs)):
-        target.append(path)
+    with tempfile.TemporaryDirectory(prefix="cagettes-pictos-") as scratch:
+        common = {**common_context(accounts, env), "pictos": png_pictos_by_ref(accounts, Path(scratch))}
+        tasks = [(written.suppliers, page(env, "docs/supplier_order.html", {**common, "order": o},
+                                          suppliers_dir / f"bon-de-commande-{slug(o.supplier.code)}.pdf"))
+                 for o in summaries.supplier_orders(accounts)]
+        for site in accounts.month.sites:
+            tasks += site_tasks(accounts, site, {**common, **site_context(accounts, site)}, env, private, written)
+        for target, path in zip([t[0] for t in tasks], to_pdfs([t[1] for t in tasks], jobs)):
+            target.append(path)
     for path in written.sheets + written.receipts + written.absentees:
         private_file(path)
     return written
@@ -69,7 +71,7 @@ def site_tasks(accounts: MonthAccounts, site, context: dict, env: jinja2.Environ
     name = slug(site.code)
     tasks = [(written.sheets, page(env, "docs/signing_sheet.html", {**context, "size": size},
                                    private / f"emargement-{name}-{size}.pdf")) for size in SHEET_SIZES]
-    receipts = [receipt(a, accounts) for a in accounts.of_site(site.code)]
+    receipts = [receipt(a, accounts, context["pictos"]) for a in accounts.of_site(site.code)]
     tasks.append((written.receipts, page(env, "docs/receipts.html", {**context, "receipts": receipts},
                                          private / f"recus-{name}.pdf")))
     tasks.append((written.absentees, page(env, "docs/not_returned.html", context, private / f"sans-bon-{name}.pdf")))
@@ -112,7 +114,7 @@ def common_context(accounts: MonthAccounts, env: jinja2.Environment) -> dict:
         "stylesheet": template_file(env, "docs/docs.css").as_uri(),
         "picto_credit": pictos.CREDIT,
         "fair_rule": FAIR_RULE,
-        "pictos": {p.ref: picto_url(p.picto) for p in month.products},
+        "pictos": {p.ref: pictos.picto_url(p.picto) for p in month.products},  # SVG, for HTML pages
         "cut_reasons": {ref: a.cut_reason for ref, a in accounts.allocation.products.items()},
     }
 
@@ -152,14 +154,14 @@ def sheet_row(account: Account, labels: dict[str, str]) -> dict:
     }
 
 
-def receipt(account: Account, accounts: MonthAccounts) -> dict:
+def receipt(account: Account, accounts: MonthAccounts, picto_urls: dict[str, str]) -> dict:
     lang = account.slot.lang
     return {
         "account": account,
         "lang": lang,
         "t": receipt_texts(lang),
         "who": who(account),
-        "lines": [{"line": l, "picto": picto_url(l.product.picto)} for l in account.lines],
+        "lines": [{"line": l, "picto": picto_urls[l.product.ref]} for l in account.lines],
         "month_label": dates.month_name(*accounts.month.year_month, lang),
         "pickup": dates.long_slot(*delivery_parts(accounts, account), lang),
     }
@@ -170,6 +172,7 @@ def delivery_parts(accounts: MonthAccounts, account: Account) -> tuple:
     return d.date, d.opens, d.closes
 
 
-def picto_url(code: str) -> str:
-    path = pictos.picto_path(code)
-    return path.as_uri() if path else ""
+def png_pictos_by_ref(accounts: MonthAccounts, folder: Path) -> dict[str, str]:
+    products = accounts.month.products
+    urls = pictos.png_pictos((p.picto for p in products), folder)
+    return {p.ref: urls[p.picto] for p in products}
