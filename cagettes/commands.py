@@ -291,9 +291,6 @@ def next_month(today: dt.date) -> str:
     return f"{today.year + today.month // 12:04d}-{today.month % 12 + 1:02d}"
 
 
-
-
-
 def scan_job(workspace: ws.Workspace, data) -> "object":
     from scan.pipeline import Job
 
@@ -357,13 +354,20 @@ def report_notices(ctx: Context, workspace: ws.Workspace, notices: dict[str, lis
 def status_command(ctx: Context, month: str | None) -> None:
     import json
 
-    from scan.notices import page_notice
     from scan.orders import month_status
 
     workspace = ctx.workspace()
     data = months.load_month(workspace.engine(), workspace.config, month)
     manifest = json.loads(Path(scan_job(workspace, data).manifest_path).read_text(encoding="utf-8"))
-    status = month_status(workspace.engine(), data, {p["form"]: p["pages"] for p in manifest["pages"]})
+    pages_per_form = {p["form"]: p["pages"] for p in manifest["pages"]}
+    report_status(ctx, workspace, month_status(workspace.engine(), data, pages_per_form))
+    report_closing(ctx, workspace, data)
+
+
+def report_status(ctx: Context, workspace: ws.Workspace, status) -> None:
+    """Forms back per site, forms with missing pages, pages to review and rejected pages."""
+    from scan.notices import page_notice
+
     def say(key: str, **params) -> None:
         ctx.say(key, workspace, **params)
 
@@ -379,7 +383,6 @@ def status_command(ctx: Context, month: str | None) -> None:
     say("status_rejected", count=len(status.rejected))
     for page in status.rejected:
         click.echo(f"  - {page_notice(page, ctx.lang(workspace))}")
-    report_closing(ctx, workspace, data)
 
 
 def report_closing(ctx: Context, workspace: ws.Workspace, data) -> None:
