@@ -299,7 +299,19 @@ def scan_job(workspace: ws.Workspace, data) -> "object":
     if not manifest.is_file():
         raise months.MonthError(f"Le mois {data.month} n'a pas encore été imprimé (pas de {manifest}) : "
                                 f"lancez d'abord « cagettes print {data.month} ».")
+    check_manifest(manifest, data.month)
     return Job(data.month, str(manifest), data.secret, str(out / "private" / "scans"))
+
+
+def check_manifest(path: Path, month: str) -> None:
+    """Read once here, in the main process, so that a damaged manifest is said before any work."""
+    from forms import manifest
+
+    try:
+        manifest.read(path)
+    except ValueError as error:  # JSON cut short, not UTF-8, or not a manifest
+        raise months.MonthError(f"Le manifeste {path} est illisible ({error}) : il a peut-être été coupé pendant "
+                                f"l'impression. Relancez « cagettes print {month} » pour l'écrire de nouveau.") from None
 
 
 @click.command("scan", help="Lit des scans (PDF, TIFF, JPEG, PNG ; fichiers ou dossiers). Sans chemin : la boîte scans/.")
