@@ -291,9 +291,6 @@ def next_month(today: dt.date) -> str:
     return f"{today.year + today.month // 12:04d}-{today.month % 12 + 1:02d}"
 
 
-
-
-
 def scan_job(workspace: ws.Workspace, data) -> "object":
     from scan.pipeline import Job
 
@@ -302,7 +299,19 @@ def scan_job(workspace: ws.Workspace, data) -> "object":
     if not manifest.is_file():
         raise months.MonthError(f"Le mois {data.month} n'a pas encore été imprimé (pas de {manifest}) : "
                                 f"lancez d'abord « cagettes print {data.month} ».")
+    check_manifest(manifest, data.month)
     return Job(data.month, str(manifest), data.secret, str(out / "private" / "scans"))
+
+
+def check_manifest(path: Path, month: str) -> None:
+    """Read once here, in the main process, so that a damaged manifest is said before any work."""
+    from forms import manifest
+
+    try:
+        manifest.read(path)
+    except ValueError as error:  # JSON cut short, not UTF-8, or not a manifest
+        raise months.MonthError(f"Le manifeste {path} est illisible ({error}) : il a peut-être été coupé pendant "
+                                f"l'impression. Relancez « cagettes print {month} » pour l'écrire de nouveau.") from None
 
 
 @click.command("scan", help="Lit des scans (PDF, TIFF, JPEG, PNG ; fichiers ou dossiers). Sans chemin : la boîte scans/.")
@@ -357,13 +366,20 @@ def report_notices(ctx: Context, workspace: ws.Workspace, notices: dict[str, lis
 def status_command(ctx: Context, month: str | None) -> None:
     import json
 
-    from scan.notices import page_notice
     from scan.orders import month_status
 
     workspace = ctx.workspace()
     data = months.load_month(workspace.engine(), workspace.config, month)
     manifest = json.loads(Path(scan_job(workspace, data).manifest_path).read_text(encoding="utf-8"))
-    status = month_status(workspace.engine(), data, {p["form"]: p["pages"] for p in manifest["pages"]})
+    pages_per_form = {p["form"]: p["pages"] for p in manifest["pages"]}
+    report_status(ctx, workspace, month_status(workspace.engine(), data, pages_per_form))
+    report_closing(ctx, workspace, data)
+
+
+def report_status(ctx: Context, workspace: ws.Workspace, status) -> None:
+    """Forms back per site, forms with missing pages, pages to review and rejected pages."""
+    from scan.notices import page_notice
+
     def say(key: str, **params) -> None:
         ctx.say(key, workspace, **params)
 
@@ -379,7 +395,6 @@ def status_command(ctx: Context, month: str | None) -> None:
     say("status_rejected", count=len(status.rejected))
     for page in status.rejected:
         click.echo(f"  - {page_notice(page, ctx.lang(workspace))}")
-    report_closing(ctx, workspace, data)
 
 
 def report_closing(ctx: Context, workspace: ws.Workspace, data) -> None:

@@ -188,7 +188,7 @@ def connect(url: str) -> sa.Engine:
     engine = make_engine(url)
     try:
         migrations.upgrade(engine)
-    except sa.exc.OperationalError as error:
+    except (sa.exc.OperationalError, sa.exc.DatabaseError) as error:  # the latter: a file that is not SQLite
         engine.dispose()
         raise DatabaseError(unreachable_message(engine.url, error)) from error
     return engine
@@ -227,6 +227,8 @@ def _sqlite_begin(conn) -> None:
 
 def unreachable_message(url: sa.URL, error: Exception) -> str:
     cause = str(getattr(error, "orig", error)).strip().splitlines()[0]
+    check = ("que ce fichier est bien la base de cagettes (s'il est abîmé, remettez-en une sauvegarde)"
+             if url.get_backend_name() == "sqlite" else
+             "pour PostgreSQL, que le serveur est démarré et joignable depuis ce poste")
     return (f"Impossible d'ouvrir la base de données {url.render_as_string(hide_password=True)} : {cause}. "
-            "Vérifiez « url » dans la section [base] de cagettes.toml, et pour PostgreSQL que le serveur "
-            "est démarré et joignable depuis ce poste.")
+            f"Vérifiez « url » dans la section [base] de cagettes.toml, et {check}.")

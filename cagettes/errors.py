@@ -4,9 +4,12 @@
     ├── ConfigError        the workspace's cagettes.toml is missing or invalid (all problems listed)
     ├── CatalogError       the catalog spreadsheets are invalid (all problems listed)
     ├── WorkspaceError     no workspace here, or one already exists
-    ├── MonthError         a month that is not open, already open, or badly written
+    ├── MonthError         a month that is not open, already open, not printed, badly written,
+    │                      already closed or not closed; a payment that cannot be recorded
     ├── DatabaseError      the database cannot be reached, or its schema is not one we know
-    └── RenderError        a template or a PDF could not be produced
+    ├── RenderError        a template or a PDF could not be produced
+    └── ReviewError        a review decision that cannot be taken as asked, or a review page
+                           that cannot be served (port taken, unknown address)
 
 Each carries a French-first message; ``problems`` lists every individual problem where the
 error collects several, so the CLI can print them all before aborting.
@@ -80,4 +83,8 @@ class DatabaseError(CagettesError):
 
 
 class RenderError(CagettesError):
+    pass
+
+
+class ReviewError(CagettesError):
     pass

@@ -182,10 +182,14 @@ def scanned_payments(engine: sa.Engine, month: str, voucher_scheme: str = "") ->
 
 
 def parse_amount(text: str) -> Decimal:
+    """Euros with at most two decimals, as typed (12,50) or read from a form's digit boxes (12.50)."""
     try:
-        return Decimal(str(text).replace(",", ".").replace("€", "").strip()).quantize(CENT)
+        amount = Decimal(str(text).replace(",", ".").replace("€", "").strip())
+        if amount.is_finite() and amount == amount.quantize(CENT):  # 12,505 is a typo, not half a cent
+            return amount.quantize(CENT)
     except InvalidOperation:
-        raise MonthError(f"Montant illisible : « {text} ». Écrivez-le comme 12,50.") from None
+        pass
+    raise MonthError(f"Montant illisible : « {text} ». Écrivez-le comme 12,50.")
 
 
 def record_payment(engine: sa.Engine, month: MonthData, form: int, payment: Payment, by: str,

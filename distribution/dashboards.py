@@ -17,6 +17,7 @@ from distribution.accounts import MonthAccounts
 from distribution.closing import late_pages, pending_review
 from distribution.documents import PRIVATE_DIR, common_context, sheet_row, sort_key
 from distribution import summaries
+from forms.templating import render_template
 
 CHARTS_DIR = "graphiques"
 CHART_FONTS = ["Atkinson Hyperlegible", "DejaVu Sans"]
@@ -166,5 +167,5 @@ def write_private_dashboard(accounts: MonthAccounts, engine, month_dir: Path, en
                           summaries.not_returned(accounts, site.code)) for site in accounts.month.sites],
                "below_minimum": accounts.allocation.below_minimum,
                "late": late_pages(engine, accounts.closing), "pending": pending_review(engine, accounts.month.month)}
-    path.write_text(env.get_template("docs/dashboard_private.html").render(**context), encoding="utf-8")
+    path.write_text(render_template(env, "docs/dashboard_private.html", **context), encoding="utf-8")
     return private_file(path)

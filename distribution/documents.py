@@ -26,7 +26,7 @@ from distribution.allocation import FAIR_RULE
 from distribution.texts import receipt_texts
 from forms import layout, pictos
 from forms.posters import slug
-from forms.templating import template_file
+from forms.templating import render_template, template_file
 from forms.variants import font_urls
 
 SHEET_SIZES = {"S": "petit", "M": "moyen", "L": "grand"}  # print sizes of the signing sheet
@@ -86,7 +86,7 @@ class PdfJob:
 
 
 def page(env: jinja2.Environment, template: str, context: dict, path: Path) -> PdfJob:
-    return PdfJob(env.get_template(template).render(**context), str(template_file(env, template).parent), path)
+    return PdfJob(render_template(env, template, **context), str(template_file(env, template).parent), path)
 
 
 def to_pdf(job: PdfJob) -> Path:

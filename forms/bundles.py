@@ -24,7 +24,7 @@ from cagettes import dates, private
 from forms import layout, manifest, posters
 from forms.context import FormSlot, MonthData
 from forms.stamp import Assembler, StampedPage, plan_pages, render_overlays
-from forms.templating import make_env, template_file
+from forms.templating import make_env, render_template, template_file
 from forms.variants import RenderedVariant, Variant, font_urls, render_variant
 
 DEFAULT_OPTIONS = {"jobs": 2, "chunk_forms": 50, "template_dir": None, "site_url": "", "what": "bundles"}
@@ -252,7 +252,7 @@ def render_cover(month: MonthData, site_code: str, bundle: SiteBundle, opts: dic
     env = make_env(opts["template_dir"])
     site, delivery = month.site(site_code), month.deliveries[site_code]
     year, number = month.year_month
-    html = env.get_template("cover.html").render(
+    html = render_template(env, "cover.html", 
         site=site, association=month.association, month_label=dates.month_name(year, number),
         forms_date=dates.long_date(month.forms_date), deadline=dates.long_date(month.deadline),
         supplier_order=dates.long_date(month.supplier_order_date),

@@ -107,8 +107,8 @@ def write(manifest: dict, path: Path) -> None:
 
 def read(path: Path) -> dict:
     data = json.loads(path.read_text(encoding="utf-8"))
-    if data.get("format") != FORMAT or data.get("version") != VERSION:
-        raise ValueError(f"{path}: not a {FORMAT} version {VERSION} file")
+    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != VERSION:
+        raise ValueError(f"not a {FORMAT} version {VERSION} file")
     return data
 
 

@@ -22,7 +22,7 @@ from cagettes import dates
 from forms import layout, pictos
 from forms.context import MonthData
 from forms.site_texts import site_texts
-from forms.templating import template_file
+from forms.templating import render_template, template_file
 from forms.variants import font_urls
 
 LANG = "fr"
@@ -64,11 +64,10 @@ def render_poster(month: MonthData, site_code: str, size: str, env: jinja2.Envir
     """The site's poster as a one-page PDF, "A4" or "A3"; the QR code links to ``site_page_url``."""
     if size not in SIZES:
         raise ValueError(f"poster size must be one of {SIZES}, not {size!r}")
-    template = env.get_template("poster.html")
     context = poster_context(month, site_code, size, env, site_page_url)
     base_url = template_file(env, "poster.html").parent
     for density in DENSITIES:
-        document = layout.render(template.render(density=density, **context), base_url)
+        document = layout.render(render_template(env, "poster.html", density=density, **context), base_url)
         if len(document.pages) == 1:
             break
     # Still more than one page at the densest: printing two pages beats printing none.

@@ -25,7 +25,7 @@ from forms import pictos
 from forms.context import MonthData
 from forms.posters import SIZES, keep_units, poster_filename, slug, title_text, unbreakable_date
 from forms.site_texts import site_texts
-from forms.templating import template_file
+from forms.templating import render_template, template_file
 
 LANG = "fr"
 SITES_DIR = "sites"
@@ -82,7 +82,7 @@ def write_dashboard(env: jinja2.Environment, dest: Path, common: dict, stats) ->
 
 def write_page(env: jinja2.Environment, template: str, path: Path, context: dict) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(env.get_template(template).render(**context), encoding="utf-8")
+    path.write_text(render_template(env, template, **context), encoding="utf-8")
     return path
 
 

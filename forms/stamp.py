@@ -19,7 +19,7 @@ from cagettes import dates
 from forms import layout
 from forms.context import FormSlot, MonthData
 from forms.ids import PageId
-from forms.templating import euros, template_file
+from forms.templating import euros, render_template, template_file
 from forms.texts import texts
 from forms.variants import RenderedVariant, Variant, font_urls
 
@@ -57,7 +57,7 @@ def render_overlays(month: MonthData, pages: list[StampedPage], env: jinja2.Envi
         "fonts": font_urls(),
         "stylesheet": template_file(env, "stamp.css").as_uri(),
     }
-    html = env.get_template("stamp.html").render(**context)
+    html = render_template(env, "stamp.html", **context)
     document = layout.render(html, template_file(env, "stamp.html").parent)
     for page, rendered in zip(pages, document.pages, strict=True):
         page.stamped_boxes = layout.page_layout(rendered).boxes

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import jinja2
 
+from cagettes.errors import RenderError
+
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 
 
@@ -25,6 +27,33 @@ def make_env(user_dir: Path | None = None) -> jinja2.Environment:
     )
     env.filters["euros"] = euros
     return env
+
+
+def render_template(env: jinja2.Environment, name: str, **context) -> str:
+    """``name`` rendered; a mistake in it (often in a workspace's own copy) is a RenderError that
+    names the file and the line to fix."""
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateError as error:
+        raise template_error(env, name, error) from None
+
+
+def template_error(env: jinja2.Environment, name: str, error: jinja2.TemplateError) -> RenderError:
+    path = getattr(error, "filename", None) or str(template_file(env, name))
+    line = getattr(error, "lineno", None) or template_line(error, path)
+    where = f"{path}, ligne {line}" if line else path
+    return RenderError(f"Le modèle « {name} » ({where}) a une erreur : {error.message}. Corrigez ce fichier, ou "
+                       "retirez-le du dossier templates/ de l'espace de travail pour reprendre le modèle par défaut.")
+
+
+def template_line(error: Exception, path: str) -> int | None:
+    """The template's line where rendering failed: Jinja puts the template's own frames in the traceback."""
+    line, frame = None, error.__traceback__
+    while frame is not None:
+        if frame.tb_frame.f_code.co_filename == path:
+            line = frame.tb_lineno
+        frame = frame.tb_next
+    return line
 
 
 def euros(amount: Decimal | int | float, lang: str = "fr") -> str:

@@ -14,7 +14,7 @@ import jinja2
 from cagettes import dates
 from forms import layout, pictos
 from forms.context import FormSlot, MonthData
-from forms.templating import template_file
+from forms.templating import render_template, template_file
 from forms.texts import PAYMENT_METHODS, texts
 
 
@@ -41,7 +41,7 @@ class RenderedVariant:
 
 
 def render_variant(month: MonthData, variant: Variant, env: jinja2.Environment) -> RenderedVariant:
-    html = env.get_template("form.html").render(**variant_context(month, variant, env))
+    html = render_template(env, "form.html", **variant_context(month, variant, env))
     document = layout.render(html, template_file(env, "form.html").parent)
     pages = [layout.page_layout(page) for page in document.pages]
     return RenderedVariant(variant, document.write_pdf(), pages)

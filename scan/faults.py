@@ -240,6 +240,26 @@ def good_pages(manifest_path: Path, count: int, seed: int = 5) -> list[tuple[dic
     return [(pages[truth["page_id"]], image) for image, truth in samples]
 
 
+OK, BAD = "accepted", "rejected"
+
+
+@dataclass
+class Batch:
+    """The folder being filled, and what must become of each page written to it so far."""
+
+    folder: Path
+    expected: list[Expected] = field(default_factory=list)
+
+    def put(self, name: str, data: bytes | pikepdf.Pdf, *outcomes: tuple[int | None, str, str], **options) -> bytes:
+        """Writes file ``name``; each outcome is (page index or None for the file, outcome, reason)."""
+        if isinstance(data, pikepdf.Pdf):
+            data.save(self.folder / name, **options)
+        else:
+            (self.folder / name).write_bytes(data)
+        self.expected.extend(Expected(name, index, outcome, reason) for index, outcome, reason in outcomes)
+        return (self.folder / name).read_bytes()
+
+
 def write_batch(folder: Path, manifest_path: Path, foreign: np.ndarray, last_month: np.ndarray) -> list[Expected]:
     """The batch in ``folder`` (created), files named so that a folder walk reads them in order.
 
@@ -250,54 +270,56 @@ def write_batch(folder: Path, manifest_path: Path, foreign: np.ndarray, last_mon
     manifest = json.loads(Path(manifest_path).read_text(encoding="utf-8"))
     pages = good_pages(manifest_path, 15)
     good = [image for _, image in pages]
-    expected: list[Expected] = []
+    batch = Batch(folder)
+    put_images(batch, good)
+    put_pdfs(batch, good)
+    batch.put("17-liste-membres.jpg", "Liste des membres\nDupont;Jeanne\n".encode(), (None, BAD, "not_an_image"))
+    batch.put("18-blanche.png", encode(blank_sheet(good[0].shape), ".png"), (0, BAD, "blank_page"))
+    batch.put("19-autre-asso.jpg", encode(foreign, ".jpg"), (0, BAD, "other_workspace"))
+    batch.put("20-mois-dernier.jpg", encode(last_month, ".jpg"), (0, BAD, "other_month"))
+    qr = manifest["layouts"][pages[13][0]["layout"]]["qr"]
+    batch.put("21-falsifie.png", encode(forge(good[13], pages[13][0]["id"], qr), ".png"), (0, BAD, "bad_signature"))
+    batch.put("22-bon-copie.jpg", (folder / "01-bon.jpg").read_bytes(), (0, "duplicate", ""))
+    batch.put("23-bon-rescanne.jpg", encode(turned(good[0]), ".jpg"), (0, "needs_review", "conflict"))
+    batch.put("24-dernier.png", encode(good[14], ".png"), (0, OK, ""))
+    return batch.expected
 
-    def put(name: str, data: bytes | pikepdf.Pdf, *outcomes: tuple[int | None, str, str], **options) -> bytes:
-        if isinstance(data, pikepdf.Pdf):
-            data.save(folder / name, **options)
-        else:
-            (folder / name).write_bytes(data)
-        expected.extend(Expected(name, index, outcome, reason) for index, outcome, reason in outcomes)
-        return (folder / name).read_bytes()
 
-    ok, bad = "accepted", "rejected"
-    put("01-bon.jpg", encode(good[0], ".jpg"), (0, ok, ""))
-    put("02-coupe.jpg", cut(encode(good[1], ".jpg")), (None, bad, "truncated"))
-    put("03-abime.jpg", corrupt_jpeg(encode(good[1], ".jpg")), (None, bad, "truncated"))
-    put("04-bon.png", encode(good[1], ".png"), (0, ok, ""))
-    put("05-coupe.png", cut(encode(good[2], ".png")), (None, bad, "truncated"))
-    put("06-abime.png", corrupt_png(encode(good[2], ".png")), (None, bad, "truncated"))
-    put("07-coupe.tif", cut(tiff([good[2], good[3]]), 0.75), (0, ok, ""), (None, bad, "truncated"))
-    put("08-abime.tif", corrupt_tiff(tiff([good[3]])), (None, bad, "truncated"))
-    put("09-lot-avec-bombe.tif", tiff([good[3], BOMB_SIDE, good[4]]), (0, ok, ""), (1, bad, "too_large"), (2, ok, ""))
+def put_images(batch: Batch, good: list[np.ndarray]) -> None:
+    """Files 01 to 09: good, truncated and corrupt JPEG, PNG and TIFF, and a TIFF holding a bomb."""
+    put = batch.put
+    put("01-bon.jpg", encode(good[0], ".jpg"), (0, OK, ""))
+    put("02-coupe.jpg", cut(encode(good[1], ".jpg")), (None, BAD, "truncated"))
+    put("03-abime.jpg", corrupt_jpeg(encode(good[1], ".jpg")), (None, BAD, "truncated"))
+    put("04-bon.png", encode(good[1], ".png"), (0, OK, ""))
+    put("05-coupe.png", cut(encode(good[2], ".png")), (None, BAD, "truncated"))
+    put("06-abime.png", corrupt_png(encode(good[2], ".png")), (None, BAD, "truncated"))
+    put("07-coupe.tif", cut(tiff([good[2], good[3]]), 0.75), (0, OK, ""), (None, BAD, "truncated"))
+    put("08-abime.tif", corrupt_tiff(tiff([good[3]])), (None, BAD, "truncated"))
+    put("09-lot-avec-bombe.tif", tiff([good[3], BOMB_SIDE, good[4]]), (0, OK, ""), (1, BAD, "too_large"), (2, OK, ""))
+
+
+def put_pdfs(batch: Batch, good: list[np.ndarray]) -> None:
+    """Files 10 to 16: truncated, damaged, empty and protected PDFs, and bombs in images and in a PDF."""
+    put = batch.put
     whole = put("10-coupe.pdf", scanner_pdf(good[5:8]))
     # Cut inside the header of what follows the first image: page 1 is whole; pages 2 and 3
     # are found (the page list comes first) without their content.
     stop = whole.index(b"endobj", whole.index(b"/DCTDecode")) + len(b"endobj\n") + 20
-    put("10-coupe.pdf", whole[:stop], (0, ok, ""), (1, bad, "truncated"), (2, bad, "truncated"), (None, bad, "truncated"))
+    put("10-coupe.pdf", whole[:stop], (0, OK, ""), (1, BAD, "truncated"), (2, BAD, "truncated"), (None, BAD, "truncated"))
     damaged = scanner_pdf(good[8:11])
     stream = damaged.pages[1].Resources.XObject.Im0
     stream.write(stream.read_raw_bytes()[:2000], filter=pikepdf.Name.DCTDecode)  # a JPEG cut short
-    put("11-page-abimee.pdf", damaged, (0, ok, ""), (1, bad, "truncated"), (2, ok, ""))
-    put("12-vide.pdf", pikepdf.new(), (None, bad, "empty_pdf"))
-    put("13-protege.pdf", scanner_pdf(good[11:12]), (None, bad, "encrypted"),
+    put("11-page-abimee.pdf", damaged, (0, OK, ""), (1, BAD, "truncated"), (2, OK, ""))
+    put("12-vide.pdf", pikepdf.new(), (None, BAD, "empty_pdf"))
+    put("13-protege.pdf", scanner_pdf(good[11:12]), (None, BAD, "encrypted"),
         encryption=pikepdf.Encryption(owner="responsable", user="secret"))
-    put("14-bombe.png", bomb_png(), (None, bad, "too_large"))
-    put("15-bombe.jpg", bomb_jpeg(), (None, bad, "too_large"))
+    put("14-bombe.png", bomb_png(), (None, BAD, "too_large"))
+    put("15-bombe.jpg", bomb_jpeg(), (None, BAD, "too_large"))
     bombs = pikepdf.new()
     add_bomb_pages(bombs)
     add_scan_page(bombs, good[12])
-    put("16-bombes.pdf", bombs, (0, bad, "too_large"), (1, bad, "too_large"), (2, ok, ""))
-    put("17-liste-membres.jpg", "Liste des membres\nDupont;Jeanne\n".encode(), (None, bad, "not_an_image"))
-    put("18-blanche.png", encode(blank_sheet(good[0].shape), ".png"), (0, bad, "blank_page"))
-    put("19-autre-asso.jpg", encode(foreign, ".jpg"), (0, bad, "other_workspace"))
-    put("20-mois-dernier.jpg", encode(last_month, ".jpg"), (0, bad, "other_month"))
-    qr = manifest["layouts"][pages[13][0]["layout"]]["qr"]
-    put("21-falsifie.png", encode(forge(good[13], pages[13][0]["id"], qr), ".png"), (0, bad, "bad_signature"))
-    put("22-bon-copie.jpg", (folder / "01-bon.jpg").read_bytes(), (0, "duplicate", ""))
-    put("23-bon-rescanne.jpg", encode(turned(good[0]), ".jpg"), (0, "needs_review", "conflict"))
-    put("24-dernier.png", encode(good[14], ".png"), (0, ok, ""))
-    return expected
+    put("16-bombes.pdf", bombs, (0, BAD, "too_large"), (1, BAD, "too_large"), (2, OK, ""))
 
 
 def stranger_pages(workspace, month: str, elsewhere: Path) -> tuple[np.ndarray, np.ndarray]:

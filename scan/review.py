@@ -21,7 +21,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from cagettes import db
-from cagettes.errors import CagettesError
+from cagettes.errors import ReviewError
 from cagettes.i18n import translate
 from forms.manifest import page_boxes
 from scan.decide import CANCELLED, DOUBTFUL, EMPTY, MARKED, BoxDecision, apply_rules, choose_one, group_key
@@ -60,14 +60,6 @@ MESSAGES = {
 }
 
 
-class ReviewError(CagettesError):
-    """A decision that cannot be taken as asked; the message says what to do instead."""
-
-    def __init__(self, key: str, lang: str = "fr", **params):
-        super().__init__(translate(MESSAGES, key, lang, **params), lang=lang)
-        self.key = key
-
-
 @dataclass(frozen=True)
 class Review:
     """One month's review: its database and the manifest that says where each box is."""
@@ -90,7 +82,8 @@ class Review:
         return page_boxes(self.manifest, self.printed_page(page_id))
 
     def error(self, key: str, **params) -> ReviewError:
-        return ReviewError(key, self.lang, **params)
+        """A decision that cannot be taken as asked; the message says what to do instead."""
+        return ReviewError(translate(MESSAGES, key, self.lang, **params), lang=self.lang)
 
 
 # ---------------------------------------------------------------- decisions

@@ -11,7 +11,7 @@ import distribution
 from cagettes import months
 from cagettes.cli import main
 from cagettes.errors import MonthError
-from distribution.accounts import typed_payments
+from distribution.accounts import parse_amount, typed_payments
 from distribution.closing import closing_history
 from scan import corpus, pipeline
 from tests.backends import BOTH_BACKENDS
@@ -96,3 +96,10 @@ def test_typed_payments_keep_their_cents_and_replace_the_scanned_one(month):
     distribution.record_payment(engine, data, 1, distribution.Payment("especes", Decimal("0.20")), "Karim", add=True)
     assert typed_payments(engine, MONTH) == {1: (distribution.Payment("cheque", Decimal("12.35"), "", "saisie"),
                                                  distribution.Payment("especes", Decimal("0.20"), "", "saisie"))}
+
+
+@pytest.mark.parametrize("typed", ["NaN", "sNaN", "Infinity", "12,505", "douze"])
+def test_an_amount_that_is_not_euros_and_cents_is_refused_in_french(typed):
+    with pytest.raises(MonthError, match=f"Montant illisible : « {typed} »"):
+        parse_amount(typed)
+    assert parse_amount("12,50 €") == parse_amount("12.5") == Decimal("12.50")

@@ -149,3 +149,12 @@ def test_new_writes_the_next_numbered_migration(tmp_path, monkeypatch):
     text = path.read_text(encoding="utf-8")
     assert f"down_revision = '{latest}'" in text and "op." not in text  # db.py is unchanged: nothing to do
     assert len(migrations.scripts().get_heads()) == 1
+
+
+def test_a_damaged_sqlite_file_is_said_with_what_to_do(tmp_path):
+    path = tmp_path / "cagettes.db"
+    path.write_bytes(b"not a database, some other file\n" * 100)
+    with pytest.raises(DatabaseError) as error:
+        db.connect(f"sqlite:///{path}")
+    said = str(error.value)
+    assert "file is not a database" in said and "[base]" in said and "sauvegarde" in said

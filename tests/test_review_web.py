@@ -3,6 +3,7 @@ Playwright, real scans read by the real pipeline; the order is checked in the da
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -189,3 +190,19 @@ def test_after_closing_the_page_says_decisions_no_longer_reach_the_documents(bro
     page.reload()
     note = page.inner_text(".flash.closed")
     assert "Ce mois est clos depuis le" in note and "cagettes month reopen" in note
+
+
+def test_a_busy_port_or_an_unknown_host_is_said_in_french_without_a_traceback(printed, capsys):
+    from cagettes.cli import main
+
+    workspace = printed[0]
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code = main(["-w", str(workspace.root), "review", "--no-browser", "--port", str(port)])
+    said = capsys.readouterr().err
+    assert code == 1 and f"Le port {port} de 127.0.0.1 est déjà pris" in said and "Traceback" not in said
+    code = main(["-w", str(workspace.root), "review", "--no-browser", "--host", "nulle-part.invalid"])
+    said = capsys.readouterr().err
+    assert code == 1 and "Impossible d'ouvrir la page de vérification sur « nulle-part.invalid »" in said

@@ -54,3 +54,14 @@ def test_scanning_the_inbox_again_counts_nothing_twice(station, tmp_path, capsys
     assert main(["-w", str(root), "scan", *map(str, paths)]) == 0
     out = capsys.readouterr().out
     assert "2 déjà traitées" in out
+
+
+def test_a_damaged_manifest_is_said_in_french_with_what_to_do(station, capsys):
+    manifest = station.month_dir("2026-12") / "private" / "manifest.json"
+    manifest.write_bytes(manifest.read_bytes()[:5000])  # cut short, as by a full disk while printing
+    (station.root / "scans" / "page.png").write_bytes(b"")
+    for command in (["status"], ["scan"], ["review", "--no-browser"]):
+        assert main(["-w", str(station.root), *command]) == 1, command
+        said = capsys.readouterr().err
+        assert f"Le manifeste {manifest} est illisible" in said and "cagettes print 2026-12" in said, said
+        assert "Traceback" not in said

@@ -1,7 +1,10 @@
 """The workspace's templates folder comes first; the manifest follows whatever is drawn."""
 from __future__ import annotations
 
+import pytest
+
 from cagettes import months
+from cagettes.cli import main
 from catalog import load_catalog
 from forms.templating import PACKAGE_TEMPLATES, make_env
 from forms.variants import Variant, render_variant
@@ -24,3 +27,14 @@ def test_user_template_text_is_escaped(workspace):
     (workspace.templates_dir / "hello.html").write_text("<p>{{ name }}</p>", encoding="utf-8")
     assert make_env(workspace.templates_dir).get_template("hello.html").render(name="<b>x</b>") == "<p>&lt;b&gt;x&lt;/b&gt;</p>"
     assert env.loader.searchpath[0] == str(workspace.templates_dir)
+
+
+@pytest.mark.parametrize("broken, cause", [("{% if %}x", "ligne 1"), ("<p>\n{{ nope.missing }}</p>", "nope")])
+def test_a_broken_user_template_is_named_in_french_without_a_traceback(workspace, capsys, broken, cause):
+    root = str(workspace.root)
+    assert main(["-w", root, "month", "open", "2026-12"]) == 0
+    (workspace.templates_dir / "poster.html").write_text(broken, encoding="utf-8")
+    assert main(["-w", root, "print", "posters"]) == 1
+    said = capsys.readouterr().err
+    assert "Le modèle « poster.html »" in said and cause in said and "Traceback" not in said
+    assert str(workspace.templates_dir) in said  # which file to fix, or to remove for the default

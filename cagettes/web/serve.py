@@ -6,6 +6,7 @@ meant for real use.
 """
 from __future__ import annotations
 
+import errno
 import ipaddress
 import logging
 import secrets
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from waitress import create_server
 
+from cagettes.errors import ReviewError
 from cagettes.web.app import Settings, create_app
 from cagettes.web.texts import t
 from forms.context import MonthData
@@ -27,9 +29,19 @@ def make_server(review: Review, data: MonthData, pictures_dir: str | Path, lang:
     """(server, address to open): the address carries the key without which the page answers nothing."""
     settings = Settings(review, data, Path(pictures_dir), secrets.token_urlsafe(18), lang)
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # a page's 40 pictures queue up: not a problem
-    server = create_server(create_app(settings), host=host, port=port, threads=THREADS, clear_untrusted_proxy_headers=True)
+    try:
+        server = create_server(create_app(settings), host=host, port=port, threads=THREADS,
+                               clear_untrusted_proxy_headers=True)
+    except (OSError, ValueError) as error:  # waitress says ValueError for an address it cannot resolve
+        raise listen_error(error, host, port, lang) from error
     shown = f"[{host}]" if ":" in host else host
     return server, f"http://{shown}:{server.effective_port}/?cle={settings.token}"
+
+
+def listen_error(error: Exception, host: str, port: int, lang: str) -> ReviewError:
+    if getattr(error, "errno", None) == errno.EADDRINUSE:
+        return ReviewError(t("port_taken", lang, host=host, port=port), lang=lang)
+    return ReviewError(t("cannot_listen", lang, host=host, port=port, error=error), lang=lang)
 
 
 def is_local(host: str) -> bool:

@@ -126,6 +126,14 @@ MESSAGES = {
     "not_local": {"fr": "Attention : l'adresse {host} n'est pas locale ; les bons contiennent des données "
                         "personnelles. Préférez 127.0.0.1.",
                   "en": "Warning: address {host} is not local; forms hold personal data. Prefer 127.0.0.1."},
+    "port_taken": {"fr": "Le port {port} de {host} est déjà pris (une autre page de vérification est peut-être "
+                         "ouverte) : fermez-la, ou relancez sans --port pour prendre un port libre.",
+                   "en": "Port {port} of {host} is already taken (another review page may be open): close it, "
+                         "or run again without --port to take a free port."},
+    "cannot_listen": {"fr": "Impossible d'ouvrir la page de vérification sur « {host} », port {port} ({error}) : "
+                            "relancez sans --host ni --port (127.0.0.1, un port libre).",
+                      "en": "Cannot open the review page on \"{host}\", port {port} ({error}): run again without "
+                            "--host or --port (127.0.0.1, a free port)."},
 }
 
 
