@@ -41,6 +41,10 @@ MESSAGES = {
                          "anyway: their doubtful lines are not ordered."},
     "demo_reuse": {"fr": "Le mois {month} est déjà ouvert dans {path} : il est réimprimé tel quel.",
                    "en": "Month {month} is already open in {path}: it is printed again as it was."},
+    "demo_closed": {"fr": "Le mois {month} de la démo est déjà clos : ses bons ne sont pas rescannés, ses documents "
+                          "sont réécrits. Pour tout refaire, supprimez le dossier {path}.",
+                    "en": "The demo's month {month} is already closed: its forms are not scanned again, its "
+                          "documents are written again. To start over, delete the folder {path}."},
     "scan_done": {"fr": "{pages} pages lues : {accepted} acceptées, {review} à vérifier, {rejected} refusées, "
                         "{duplicate} déjà traitées (comptées une seule fois).",
                   "en": "{pages} pages read: {accepted} accepted, {review} to review, {rejected} rejected, "
@@ -274,6 +278,8 @@ def demo_returns(ctx: Context, workspace: ws.Workspace, data, manifest_path: Pat
             ctx.say("demo_force", workspace, count=len(pending))
         closing = distribution.close_month(engine, data, "démo", force=True)
         ctx.say("closed", workspace, month=data.month, forms=len(closing.forms))
+    else:
+        ctx.say("demo_closed", workspace, month=data.month, path=workspace.root)
     write_documents(ctx, workspace, data)
 
 

@@ -203,3 +203,20 @@ def test_a_payment_correction_replaces_the_scanned_one(demo):
                                     distribution.Payment("cheque_alimentaire", Decimal(5)), "Samia")
     with pytest.raises(MonthError, match="n'existe pas"):
         distribution.record_payment(workspace.engine(), data, 9999, distribution.Payment("especes", Decimal(5)), "Samia")
+
+
+def test_the_demo_run_again_keeps_its_closed_month(demo, capsys):
+    workspace, data, accounts = demo
+    scanned = scanned_pages(workspace)
+    capsys.readouterr()
+    assert main(["demo", str(workspace.root), "--mois", MONTH]) == 0
+    said = capsys.readouterr().out
+    assert "déjà clos" in said and "pas rescannés" in said
+    assert scanned_pages(workspace) == scanned
+    again = distribution.month_accounts(workspace.engine(), data)
+    assert [o.total for o in summaries.supplier_orders(again)] == [o.total for o in summaries.supplier_orders(accounts)]
+
+
+def scanned_pages(workspace) -> int:
+    with workspace.engine().connect() as conn:
+        return conn.exec_driver_sql("SELECT count(*) FROM scanned_pages").scalar()
