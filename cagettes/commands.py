@@ -81,7 +81,7 @@ MESSAGES = {
                      "en": "Payment recorded for form {form}: {amount} ({method})."},
     "status_open": {"fr": "Mois ouvert. Pour le clore après la date limite : cagettes month close {month}",
                     "en": "Month open. To close it after the deadline: cagettes month close {month}"},
-    "status_closed": {"fr": "Mois clos le {date} (UTC) par {by}.", "en": "Month closed on {date} (UTC) by {by}."},
+    "status_closed": {"fr": "Mois clos le {date} par {by}.", "en": "Month closed on {date} by {by}."},
     "export_done": {"fr": "{count} lignes de commande écrites dans {path}", "en": "{count} order lines written to {path}"},
 }
 
@@ -410,7 +410,7 @@ def report_closing(ctx: Context, workspace: ws.Workspace, data) -> None:
     if closing is None:
         ctx.say("status_open", workspace, month=data.month)
         return
-    ctx.say("status_closed", workspace, date=closing.closed_at.strftime("%d/%m/%Y %H:%M"), by=closing.closed_by)
+    ctx.say("status_closed", workspace, date=closing.closed_at.astimezone().strftime("%d/%m/%Y %H:%M"), by=closing.closed_by)
     late = distribution.late_pages(workspace.engine(), closing)
     if late:
         ctx.say("late_pages", workspace, count=len(late))

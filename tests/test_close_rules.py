@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -103,3 +104,22 @@ def test_an_amount_that_is_not_euros_and_cents_is_refused_in_french(typed):
     with pytest.raises(MonthError, match=f"Montant illisible : « {typed} »"):
         parse_amount(typed)
     assert parse_amount("12,50 €") == parse_amount("12.5") == Decimal("12.50")
+
+
+def test_status_says_when_the_month_was_closed_in_local_time(month, capsys, monkeypatch):
+    """Stored in UTC; a coordinator in Lille reads the clock of the wall."""
+    import time
+
+    workspace, data, _, _ = month
+    closing = distribution.close_month(workspace.engine(), data, "Samia")
+    monkeypatch.setenv("TZ", "Europe/Paris")
+    time.tzset()
+    try:
+        capsys.readouterr()
+        assert main(["-w", str(workspace.root), "status", "--mois", MONTH]) == 0
+        said = capsys.readouterr().out
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    paris = closing.closed_at.astimezone(ZoneInfo("Europe/Paris")).strftime("%d/%m/%Y %H:%M")
+    assert f"Mois clos le {paris} par Samia." in said
