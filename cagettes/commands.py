@@ -410,7 +410,7 @@ def report_closing(ctx: Context, workspace: ws.Workspace, data) -> None:
     if closing is None:
         ctx.say("status_open", workspace, month=data.month)
         return
-    ctx.say("status_closed", workspace, date=closing.closed_at.astimezone().strftime("%d/%m/%Y %H:%M"), by=closing.closed_by)
+    ctx.say("status_closed", workspace, date=dates.local_time(closing.closed_at), by=closing.closed_by)
     late = distribution.late_pages(workspace.engine(), closing)
     if late:
         ctx.say("late_pages", workspace, count=len(late))

@@ -53,6 +53,14 @@ def long_slot(day: dt.date, opens: dt.time, closes: dt.time, lang: str = DEFAULT
     return f"{long_date(day, lang)}, {hours(opens, closes, lang)}"
 
 
+def local_time(moment: dt.datetime, with_year: bool = True) -> str:
+    """A stored moment (UTC; SQLite gives it back without a zone) on this computer's clock:
+    "27/11/2026 01:41", or "27/11 01:41" without the year."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone().strftime("%d/%m/%Y %H:%M" if with_year else "%d/%m %H:%M")
+
+
 def month_name(year: int, month: int, lang: str = DEFAULT_LANG) -> str:
     """"décembre 2026" / "December 2026" (stand-alone form: no capital in French)."""
     return format_date(dt.date(year, month, 1), "LLLL y", locale=_locale(lang))

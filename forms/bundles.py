@@ -252,7 +252,7 @@ def render_cover(month: MonthData, site_code: str, bundle: SiteBundle, opts: dic
     env = make_env(opts["template_dir"])
     site, delivery = month.site(site_code), month.deliveries[site_code]
     year, number = month.year_month
-    html = render_template(env, "cover.html", 
+    html = render_template(env, "cover.html",
         site=site, association=month.association, month_label=dates.month_name(year, number),
         forms_date=dates.long_date(month.forms_date), deadline=dates.long_date(month.deadline),
         supplier_order=dates.long_date(month.supplier_order_date),

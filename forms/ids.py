@@ -69,6 +69,12 @@ def decode(text: str, secret: str, month: str | None = None) -> PageId:
     return page_id
 
 
+def written_month(text: str) -> str | None:
+    """The month ("YYYY-MM") an identifier says it is for, unchecked: for messages about it."""
+    match = _PATTERN.match(text.strip())
+    return f"{match[2][:4]}-{match[2][4:]}" if match else None
+
+
 def _sign(secret: str, body: str) -> str:
     mac = hmac.new(secret.encode(), body.encode(), hashlib.sha256).digest()
     return _b32(mac)[:SIGNATURE_CHARS]

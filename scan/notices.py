@@ -8,12 +8,11 @@ a rejected page.
 """
 from __future__ import annotations
 
-import re
-
 import sqlalchemy as sa
 
 from cagettes import db
 from cagettes.i18n import DEFAULT_LANG, translate
+from forms.ids import written_month
 
 MESSAGES = {
     "where.file": {"fr": "le fichier « {file} »", "en": "file “{file}”"},
@@ -89,8 +88,6 @@ MESSAGES = {
     "unknown": {"fr": "{where} : refusée ({reason})", "en": "{where}: rejected ({reason})"},
 }
 
-_MONTH_IN_ID = re.compile(r"^EC\d-(\d{4})(\d{2})-")
-
 
 def page_notice(row: dict, lang: str = DEFAULT_LANG) -> str:
     """One sentence for a ``scanned_pages`` row (or a dict with the same keys)."""
@@ -102,9 +99,8 @@ def page_notice(row: dict, lang: str = DEFAULT_LANG) -> str:
         return _capital(row["detail"])  # an input problem: its sentence was made when the file was read
     if row.get("outcome") == "needs_review" and reason != "conflict":
         reason = "review"
-    found = _MONTH_IN_ID.match(row.get("page_id") or "")
     params = {"where": where, "form": row.get("form"), "page": row.get("page"), "month": row.get("month"),
-              "found": f"{found[1]}-{found[2]}" if found else "?", "page_id": row.get("page_id") or "",
+              "found": written_month(row.get("page_id") or "") or "?", "page_id": row.get("page_id") or "",
               "detail": row.get("detail") or "", "reason": reason, "overlay": row.get("overlay") or "-",
               "count": len(row.get("review_reasons") or [])}
     return _capital(translate(MESSAGES, reason if reason in MESSAGES else "unknown", lang, **params))

@@ -18,6 +18,7 @@ import fontpkg_atkinson_hyperlegible as atkinson
 from flask import (Flask, Response, abort, current_app, flash, redirect, render_template, request, send_file,
                    session, url_for)
 
+from cagettes.dates import local_time
 from cagettes.web import images
 from cagettes.web.texts import box_meaning, doubt_in_words, t, why
 from forms.context import MonthData
@@ -91,7 +92,7 @@ class Pages:
         from distribution.closing import current_closing
 
         closing = current_closing(self.review.engine, self.review.month)
-        return closing.closed_at.astimezone().strftime("%d/%m/%Y %H:%M") if closing else ""
+        return local_time(closing.closed_at) if closing else ""
 
     def who(self, form: int) -> str:
         slot = self.forms.get(form)
@@ -201,12 +202,7 @@ def rv_page_id(review: rv.Review, page: int) -> str:
 
 
 def when(moment: dt.datetime | None) -> str:
-    """Stored in UTC (SQLite gives it back without a zone): shown in this computer's time."""
-    if moment is None:
-        return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone().strftime("%d/%m %H:%M")
+    return "" if moment is None else local_time(moment, with_year=False)
 
 
 # ---------------------------------------------------------------- views
