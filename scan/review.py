@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -177,7 +177,7 @@ def refresh(review: Review, conn, page: int) -> None:
     states = current_states(conn, page)
     lines = apply_rules(review.boxes(row["page_id"]), states)
     conn.execute(db.page_lines.delete().where(db.page_lines.c.scanned_page == page))
-    insert_lines(conn, page, [line_dict(line) for line in lines])
+    insert_lines(conn, page, [asdict(line) for line in lines])
     if row["outcome"] == REJECTED:
         return
     if assigned_member(conn, review.month, row["form"]) is not None:  # the volunteer settled the number
@@ -204,11 +204,6 @@ def current_states(conn, page: int) -> dict[str, BoxDecision]:
         else:
             states[box] = BoxDecision(box, reading["state"], reading["confidence"], reading["score"], reading["reason"])
     return states
-
-
-def line_dict(line) -> dict:
-    return {"kind": line.kind, "product": line.product, "value": line.value, "status": line.status,
-            "reason": line.reason, "boxes": line.boxes}
 
 
 # ---------------------------------------------------------------- what is left to decide
