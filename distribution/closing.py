@@ -106,14 +106,24 @@ def reopen_month(engine: sa.Engine, month: str, by: str, reason: str) -> None:
 
 
 def current_closing(engine: sa.Engine, month: str) -> Closing | None:
-    c = db.closings.c
     with engine.connect() as conn:
-        row = conn.execute(sa.select(db.closings).where(c.month == month, c.reopened_at.is_(None))
-                           .order_by(c.id.desc())).mappings().first()
+        row = conn.execute(_current(month, db.closings)).mappings().first()
     if row is None:
         return None
     return Closing(row["month"], aware(row["closed_at"]), row["closed_by"], row["forced"],
                    tuple(row["pending"]), tuple(decode_form(f) for f in row["orders"]))
+
+
+def closed_at(engine: sa.Engine, month: str) -> dt.datetime | None:
+    """When the month was closed, without decoding its frozen orders (asked at every review page)."""
+    with engine.connect() as conn:
+        moment = conn.execute(_current(month, db.closings.c.closed_at)).scalar()
+    return aware(moment) if moment else None
+
+
+def _current(month: str, *columns) -> sa.Select:
+    c = db.closings.c
+    return sa.select(*columns).where(c.month == month, c.reopened_at.is_(None)).order_by(c.id.desc())
 
 
 def require_closing(engine: sa.Engine, month: str) -> Closing:

@@ -358,7 +358,8 @@ def log(review: Review, conn, row: dict, action: str, who: str, box: str | None 
 
 def snapshot(conn, pages: list[int]) -> dict[str, dict]:
     """What a page-wide decision may change on each page, to put it back on undo."""
-    return {str(page): {k: page_row(conn, page)[k] for k in PAGE_FIELDS} for page in pages}
+    rows = {page: page_row(conn, page) for page in pages}
+    return {str(page): {k: row[k] for k in PAGE_FIELDS} for page, row in rows.items()}
 
 
 def set_fields(conn, page: int, **values) -> None:

@@ -89,10 +89,10 @@ class Pages:
     def closed(self) -> str:
         """When the month was closed, or "": decisions after that no longer reach the closing's
         documents until the month is reopened."""
-        from distribution.closing import current_closing
+        from distribution.closing import closed_at
 
-        closing = current_closing(self.review.engine, self.review.month)
-        return local_time(closing.closed_at) if closing else ""
+        moment = closed_at(self.review.engine, self.review.month)
+        return local_time(moment) if moment else ""
 
     def who(self, form: int) -> str:
         slot = self.forms.get(form)
@@ -121,9 +121,10 @@ class Pages:
         groups = {}
         with self.review.engine.connect() as conn:
             for row in rv.pages_to_review(conn, self.review.month, conflicts=True):
-                scans = [rv.page_row(conn, p) for p in rv.same_printed_page(conn, row)]
-                groups.setdefault(row["page_id"], {"label": self.label(row["page_id"]), "page": row["id"],
-                                                   "scans": [self.scan(s) for s in scans]})
+                if row["page_id"] not in groups:
+                    scans = [rv.page_row(conn, p) for p in rv.same_printed_page(conn, row)]
+                    groups[row["page_id"]] = {"label": self.label(row["page_id"]), "page": row["id"],
+                                              "scans": [self.scan(s) for s in scans]}
         return list(groups.values())
 
     def to_finish(self, busy: set[int]) -> list[dict]:

@@ -91,6 +91,8 @@ MESSAGES = {
     # why a box is in doubt
     "why_band": {"fr": "Trait très léger ou très petit", "en": "Very light or very small mark"},
     "why_filled_band": {"fr": "Presque remplie : cochée ou annulée ?", "en": "Nearly filled: marked or cancelled?"},
+    "why_trace": {"fr": "Quelques points dans la case (trait effacé par le scanner ?)",
+                  "en": "A few dots in the box (a mark the scanner nearly erased?)"},
     "why_beside": {"fr": "Un trait touche le bord de la case", "en": "A stroke touches the box's edge"},
     "why_several_marked": {"fr": "Plusieurs quantités cochées pour ce produit", "en": "Several quantities marked"},
     "why_filled_alone": {"fr": "Une case remplie seule : annulée ou choisie ?", "en": "A filled box alone: cancelled or chosen?"},
