@@ -64,11 +64,6 @@ def remove_streaks(gray: np.ndarray) -> np.ndarray:
     return out
 
 
-def normalise(gray: np.ndarray, registration: Registration, width_mm: float, height_mm: float) -> np.ndarray:
-    """The page resampled onto its mm grid, with streaks and speckle removed."""
-    return despeckle(warp(gray, registration, width_mm, height_mm))
-
-
 def warp(gray: np.ndarray, registration: Registration, width_mm: float, height_mm: float) -> np.ndarray:
     """The page resampled onto its mm grid, with streaks removed, speckle still there."""
     gray = remove_streaks(gray)

@@ -31,10 +31,13 @@ class RegistrationError(Exception):
 class Registration:
     homography: np.ndarray  # 3 × 3, page mm → image px
     error_mm: float  # worst corner residual
-    marks_found: int
     px_per_mm: float
     marks: dict[str, np.ndarray] = field(default_factory=dict)  # the marks used: their corners in image px
     anchors: int = 0  # printed boxes the map was refitted on (see refine_with_printed)
+
+    @property
+    def marks_found(self) -> int:
+        return len(self.marks)
 
 
 def rect_corners(rect: list[float]) -> np.ndarray:
@@ -62,13 +65,13 @@ def register(gray: np.ndarray, layout: dict, codes: list[Code],
             break
     if len(found) < T.MIN_MARKS:
         raise RegistrationError("too_few_marks", f"{len(found)}/{len(layout['marks'])}")
-    homography, _ = fit_marks(layout, found)
+    homography, error = fit_marks(layout, found)
     if qr_disagreement(homography, layout["qr"], codes) > T.MAX_QR_DISAGREEMENT_MM and len(found) > T.MIN_MARKS:
         # One "mark" may be a smudge or a damaged corner: keep the three that agree with the codes.
         subsets = [{k: v for k, v in found.items() if k != left_out} for left_out in found]
         found = min(subsets, key=lambda marks: qr_disagreement(fit_marks(layout, marks)[0], layout["qr"], codes))
-    homography, error = fit_marks(layout, found)
-    registration = Registration(homography, error, len(found), scale_of(homography), found)
+        homography, error = fit_marks(layout, found)
+    registration = Registration(homography, error, scale_of(homography), found)
     if refine is not None and len(found) < len(layout["marks"]):
         registration = refine(registration)
     check(registration, layout, codes)
@@ -283,8 +286,8 @@ def refine_with_printed(gray: np.ndarray, registration: Registration, layout: di
         return registration
     corners = len(registration.marks) * 4  # the marks' own corners come first
     error = float(np.max(np.linalg.norm(project(homography, source[:corners]) - target[:corners], axis=1)))
-    return Registration(homography, error / scale_of(homography), registration.marks_found, scale_of(homography),
-                        registration.marks, anchors=len(anchors))
+    return Registration(homography, error / scale_of(homography), scale_of(homography), registration.marks,
+                        anchors=len(anchors))
 
 
 def rect_centre(rect: list[float]) -> np.ndarray:
