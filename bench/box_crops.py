@@ -19,12 +19,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
 
-from cagettes import workspace as ws  # noqa: E402
-from scan import reference  # noqa: E402
-from scan import thresholds as T  # noqa: E402
-from scan.identify import identify  # noqa: E402
-from scan.measure import grow  # noqa: E402
-from scan.recognise import measure_page, register_page  # noqa: E402
+from cagettes.storage import workspace as ws  # noqa: E402
+from cagettes.scan import reference  # noqa: E402
+from cagettes.scan import thresholds as T  # noqa: E402
+from cagettes.scan.identify import identify  # noqa: E402
+from cagettes.scan.measure import grow  # noqa: E402
+from cagettes.scan.recognise import measure_page, register_page  # noqa: E402
 
 ZOOM = 4
 AROUND_MM = 5.0

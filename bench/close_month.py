@@ -23,11 +23,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import distribution  # noqa: E402
-from cagettes import db, months  # noqa: E402
-from catalog import load_catalog  # noqa: E402
-from distribution import dashboards, documents, spreadsheets  # noqa: E402
-from forms.templating import make_env  # noqa: E402
+from cagettes import closing as distribution  # noqa: E402
+from cagettes.storage import db, months  # noqa: E402
+from cagettes.catalog import load_catalog  # noqa: E402
+from cagettes.closing import dashboards, documents, spreadsheets  # noqa: E402
+from cagettes.forms.templating import make_env  # noqa: E402
 from print_month import make_workspace  # noqa: E402
 
 

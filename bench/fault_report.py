@@ -30,10 +30,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
 
-from cagettes import db  # noqa: E402
-from cagettes import workspace as ws  # noqa: E402
+from cagettes import storage
+from cagettes.storage import db  # noqa: E402
+from cagettes.storage import workspace as ws  # noqa: E402
 from cagettes.cli import main  # noqa: E402
-from scan import faults  # noqa: E402
+from tests.support import faults  # noqa: E402
 
 MONTH = "2026-12"
 
@@ -67,7 +68,7 @@ def matched(expected: list[faults.Expected], root: Path) -> tuple[int, list[str]
     """Pages whose stored outcome and reason are the expected ones, and those that are not."""
     import sqlalchemy as sa
 
-    engine = db.connect(ws.open_workspace(root).config.database_url)
+    engine = storage.connect(ws.open_workspace(root).config.database_url)
     with engine.connect() as conn:
         rows = {(Path(r["source"]).name, r["source_index"]): (r["outcome"], r["reason"])
                 for r in conn.execute(sa.select(db.scanned_pages)).mappings()}
@@ -111,7 +112,7 @@ def run(argv: list[str] | None = None) -> int:
         print(f"batch scanned in {seconds:.1f} s; outcome and reason as expected: {right} of {right + len(wrong)}")
         print("\n".join(f"  unexpected: {line}" for line in wrong) or "", end="")
         figures.update(expected_right=right, unexpected=wrong, seconds=round(seconds, 1))
-    counted = faults.account(db.connect(ws.open_workspace(root).config.database_url), paths)
+    counted = faults.account(storage.connect(ws.open_workspace(root).config.database_url), paths)
     print("\n".join(report(counted)))
     figures.update(files=counted.files, pages=counted.units, lost=counted.lost,
                    outcomes={f"{o}/{r or '-'}": n for (o, r), n in sorted(counted.outcomes.items())})

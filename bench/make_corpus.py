@@ -26,15 +26,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
 
-from scan import corpus  # noqa: E402
+from cagettes.simulate import corpus  # noqa: E402
 
 
 def printed_month(root: Path, month: str) -> Path:
     """The manifest of ``month`` printed for the sample association in ``root`` (made once)."""
-    from cagettes import months
-    from cagettes import workspace as ws
-    from catalog import load_catalog
-    from forms import bundles
+    from cagettes.storage import months
+    from cagettes.storage import workspace as ws
+    from cagettes.services.workspace import init_workspace
+    from cagettes.catalog import load_catalog
+    from cagettes.forms import bundles
 
     if (root / "cagettes.toml").exists():
         workspace = ws.open_workspace(root)
@@ -42,7 +43,7 @@ def printed_month(root: Path, month: str) -> Path:
         if existing.is_file():
             return existing
         raise SystemExit(f"{root} holds a workspace without a printed {month}: pass --manifest, or another --workspace")
-    workspace = ws.init_workspace(root)
+    workspace = init_workspace(root)
     catalog = load_catalog(workspace.config.catalog_path)
     data = months.open_month(workspace.engine(), workspace.config, catalog, month)
     result = bundles.print_month(data, workspace.month_dir(month),

@@ -19,10 +19,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from cagettes import months
-from cagettes import workspace as ws
-from catalog import load_catalog
-from forms import bundles
+from cagettes.storage import months
+from cagettes.storage import workspace as ws
+from cagettes.services.workspace import init_workspace, copy_sample_csv
+from cagettes.catalog import load_catalog
+from cagettes.forms import bundles
 
 
 def grow_members(catalog_dir: Path, count: int) -> None:
@@ -43,8 +44,8 @@ def grow_members(catalog_dir: Path, count: int) -> None:
 
 
 def make_workspace(root: Path, members: int) -> ws.Workspace:
-    ws.init_workspace(root)
-    catalog_dir = ws.copy_sample_csv(root / "catalogue")
+    init_workspace(root)
+    catalog_dir = copy_sample_csv(root / "catalogue")
     grow_members(catalog_dir, members)
     config = (root / "cagettes.toml").read_text(encoding="utf-8")
     (root / "cagettes.toml").write_text(config.replace('chemin = "catalogue.xlsx"', 'chemin = "catalogue"'),

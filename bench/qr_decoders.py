@@ -14,7 +14,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from scan import identify
+from cagettes.scan import identify
 
 
 def decoders() -> dict:

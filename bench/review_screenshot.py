@@ -15,25 +15,28 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from cagettes import commands, months
-from cagettes import workspace as ws
-from catalog import load_catalog
+from cagettes.services.scanning import scan_job
+from cagettes.storage import months
+from cagettes.storage import workspace as ws
+from cagettes.services.workspace import init_workspace
+from cagettes.catalog import load_catalog
 from cagettes.web.serve import make_server
-from forms import bundles
-from scan import corpus, pipeline
-from scan.review import Review
+from cagettes.forms import bundles
+from cagettes.simulate import corpus
+from cagettes.scan import pipeline
+from cagettes.review.decisions import Review
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run"]
 
 
 def scanned_workspace(root: Path, pages: int, seed: int) -> tuple[ws.Workspace, object, object]:
-    workspace = ws.init_workspace(root)
+    workspace = init_workspace(root)
     data = months.open_month(workspace.engine(), workspace.config, load_catalog(workspace.config.catalog_path),
                              "2026-12")
     bundles.print_month(data, workspace.month_dir(data.month),
                         {"jobs": 2, "template_dir": workspace.templates_dir, "site_url": ""})
-    job = commands.scan_job(workspace, data)
+    job = scan_job(workspace, data)
     files = corpus.generate(job.manifest_path, root / "corpus", pages=pages, dpi=150, seed=seed)
     pipeline.scan(workspace.engine(), job, files, jobs=2)
     return workspace, data, job

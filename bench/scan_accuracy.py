@@ -33,10 +33,11 @@ import cv2
 import numpy as np
 import sqlalchemy as sa
 
-from cagettes import db
-from cagettes import workspace as ws
-from forms.manifest import page_boxes
-from scan import pipeline
+from cagettes import storage
+from cagettes.storage import db
+from cagettes.storage import workspace as ws
+from cagettes.forms.manifest import page_boxes
+from cagettes.scan import pipeline
 
 
 def run_scan(corpus: Path, jobs: int) -> tuple[sa.Engine, float, pipeline.BatchSummary, Path]:
@@ -44,7 +45,7 @@ def run_scan(corpus: Path, jobs: int) -> tuple[sa.Engine, float, pipeline.BatchS
     month = json.loads(manifest.read_text(encoding="utf-8"))["month"]
     workspace = ws.open_workspace(manifest.parent)  # the workspace whose secret signed the pages
     tmp = Path(tempfile.mkdtemp(prefix="cagettes-scanbench-"))
-    engine = db.connect(f"sqlite:///{tmp / 'bench.db'}")
+    engine = storage.connect(f"sqlite:///{tmp / 'bench.db'}")
     job = pipeline.Job(month, str(manifest), workspace.config.secret, str(tmp / "pictures"))
     images = sorted(p for p in corpus.iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png", ".tif", ".tiff"))
     started = time.perf_counter()

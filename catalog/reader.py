@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from cagettes.errors import Problem
-from cagettes.i18n import translate
-from catalog.messages import MESSAGES
-from catalog.parsers import fold
+from cagettes.core.errors import Problem
+from cagettes.core.i18n import translate
+from cagettes.catalog.messages import MESSAGES
+from cagettes.catalog.parsers import fold
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods")
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from catalog import parsers as p
-from catalog.model import Member, Product, Site, Supplier
+from cagettes.catalog import parsers as p
+from cagettes.core.model import Member, Product, Site, Supplier
 
 
 TEXT, MONEY, WHOLE = "@", "0.00", "0"  # spreadsheet number formats

@@ -14,9 +14,9 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from catalog.parsers import CellError
-from catalog.reader import Table
-from catalog.schema import TEXT, Column, Sheet, sheet
+from cagettes.catalog.parsers import CellError
+from cagettes.catalog.reader import Table
+from cagettes.catalog.schema import TEXT, Column, Sheet, sheet
 
 _MAX_WIDTH = 50  # characters: a long address may be cut on screen rather than widen everything
 

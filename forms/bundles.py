@@ -20,15 +20,15 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cagettes import dates, private
-from forms import layout, manifest, posters
-from forms.context import FormSlot, MonthData
-from forms.stamp import Assembler, StampedPage, plan_pages, render_overlays
-from forms.templating import make_env, render_template, template_file
-from forms.variants import RenderedVariant, Variant, font_urls, render_variant
+from cagettes.core import dates, private
+from cagettes.forms import layout, manifest, posters
+from cagettes.core.month import FormSlot, MonthData
+from cagettes.core.paths import POSTER_SIZES, MonthPaths, site_page_path
+from cagettes.forms.stamp import Assembler, StampedPage, plan_pages, render_overlays
+from cagettes.forms.templating import make_env, render_template, template_file
+from cagettes.forms.variants import RenderedVariant, Variant, font_urls, render_variant
 
 DEFAULT_OPTIONS = {"jobs": 2, "chunk_forms": 50, "template_dir": None, "site_url": "", "what": "bundles"}
-POSTER_SIZES = ("A4", "A3")
 Progress = Callable[[str, int], None]  # (stage, forms done since the last call)
 
 
@@ -93,7 +93,7 @@ def print_month(month: MonthData, out_dir: Path, options: dict | None = None,
             for plan, cover in zip(plans, covers):
                 result.bundles.append(assemble_bundle(plan, cover and cover.result(), chunks[plan.site], result, printed))
     with timed(result, "manifest"):
-        result.manifest_path = private / "manifest.json"
+        result.manifest_path = MonthPaths(out_dir).manifest
         manifest.write(manifest.build(month, printed), result.manifest_path)
     result.seconds = time.perf_counter() - started
     return result
@@ -106,9 +106,10 @@ def timed(result: "PrintResult", stage: str):
     result.timings[stage] = result.timings.get(stage, 0.0) + time.perf_counter() - started
 
 
-def private_dir(out_dir: Path) -> Path:
+def private_dir(out_dir: Path, what: str | None = None) -> Path:
     """Names and member numbers live only here: created readable by the owner alone."""
-    return private.private_dir(out_dir / "private")
+    paths = MonthPaths(out_dir)
+    return private.private_dir(paths.print_dir(what) if what else paths.private)
 
 
 def render_variants(month: MonthData, opts: dict, pool: ProcessPoolExecutor) -> dict[str, RenderedVariant]:
@@ -179,15 +180,15 @@ def print_posters(month: MonthData, out_dir: Path, options: dict | None = None) 
 
 def existing_downloads(month: MonthData, out_dir: Path) -> dict[str, Path] | None:
     """The public downloads already printed for this month, or None if any is missing."""
-    found = {f"poster-{s.code}-{size}": out_dir / "public" / posters.poster_filename(s.code, size)
+    found = {f"poster-{s.code}-{size}": MonthPaths(out_dir).poster(s.code, size)
              for s in month.sites for size in POSTER_SIZES}
-    found["blank-form"] = out_dir / "public" / "bon-vierge.pdf"
+    found["blank-form"] = MonthPaths(out_dir).blank_form
     return found if all(p.is_file() for p in found.values()) else None
 
 
 def write_blank_form(variants: dict[str, RenderedVariant], out_dir: Path) -> Path:
     """The walk-in layout without identity or codes: for the public site, to read at home."""
-    path = out_dir / "public" / "bon-vierge.pdf"
+    path = MonthPaths(out_dir).blank_form
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(variants[Variant(walkin=True).key].pdf)
     return path
@@ -195,7 +196,7 @@ def write_blank_form(variants: dict[str, RenderedVariant], out_dir: Path) -> Pat
 
 def submit_posters(month: MonthData, out_dir: Path, opts: dict, pool) -> dict[str, tuple[Path, Future]]:
     """Each site's A4 and A3 posters, rendered by the pool: key -> (destination, future bytes)."""
-    return {f"poster-{site.code}-{size}": (out_dir / "public" / posters.poster_filename(site.code, size),
+    return {f"poster-{site.code}-{size}": (MonthPaths(out_dir).poster(site.code, size),
                                            pool.submit(_poster_job, month, site.code, size, opts))
             for site in month.sites for size in POSTER_SIZES}
 
@@ -213,8 +214,6 @@ def write_file(path: Path, data: bytes) -> Path:
 
 def site_page_url(base: str, month: str, site: str) -> str:
     """Where the static site publishes a site's page: base URL + month folder + page."""
-    from forms.site import site_page_path
-
     path = site_page_path(site)
     return f"{base.rstrip('/')}/{month}/{path}" if base else path
 
@@ -223,7 +222,7 @@ def plan_bundle(month: MonthData, site: str, chunks: list[Chunk], result: PrintR
     """What goes into a site's PDF: a full bundle adds a cover, its blank verso and the poster."""
     forms = ordered_forms(month, site)
     full = opts["what"] == "bundles"
-    return SiteBundle(site, private_dir(result.out_dir) / ("bundles" if full else "forms") / f"{site}.pdf",
+    return SiteBundle(site, private_dir(result.out_dir, opts["what"]) / f"{site}.pdf",
                       sum(1 for f in forms if f.member), sum(1 for f in forms if not f.member),
                       pages=sum(len(c.pages) for c in chunks) + (3 if full else 0),
                       blank_pages=sum(p is None for c in chunks for p in c.pages) + (1 if full else 0))

@@ -11,10 +11,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from cagettes.private import private_dir, private_file
-from forms.context import MonthData
-from forms.layout import Box, PageLayout
-from forms.stamp import StampedPage
+from cagettes.core.private import private_dir, private_file
+from cagettes.core.month import MonthData
+from cagettes.forms.layout import Box, PageLayout
+from cagettes.forms.stamp import StampedPage
 
 FORMAT = "cagettes-manifest"
 VERSION = 1

@@ -12,38 +12,24 @@ again with a denser product grid (never smaller product names).
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import jinja2
 import segno
 from markupsafe import Markup
 
-from cagettes import dates
-from forms import layout, pictos
-from forms.context import MonthData
-from forms.site_texts import site_texts
-from forms.templating import render_template, template_file
-from forms.variants import font_urls
+from cagettes.core import dates
+from cagettes.forms import layout, pictos
+from cagettes.core.month import MonthData
+from cagettes.core.paths import POSTER_SIZES as SIZES
+from cagettes.core.paths import poster_filename, slug
+from cagettes.forms.site_texts import site_texts
+from cagettes.forms.templating import render_template, template_file
+from cagettes.forms.variants import font_urls
 
 LANG = "fr"
-SIZES = ("A4", "A3")
 DENSITIES = ("", "dense", "dense denser")  # tried in turn until the poster fits on one page
 ICONS = {"deadline": "1F4DD", "pickup": "1F9FA", "contact": "1F4DE"}  # memo, basket, phone
 _VOWELS = "aeiouyàâéèêëîïôöûüœ"
-
-
-def slug(code: str) -> str:
-    """A site code made safe for a file name and a URL: "FIVES" stays, "Épi Campus" → "Epi-Campus".
-
-    Case is kept so that a plain code is its own slug: a URL built from the code elsewhere still
-    finds the page. Catalog codes are unique ignoring case, so no two slugs clash on disk.
-    """
-    ascii_text = unicodedata.normalize("NFKD", code).encode("ascii", "ignore").decode()
-    return re.sub(r"[^A-Za-z0-9_-]+", "-", ascii_text).strip("-") or "site"
-
-
-def poster_filename(site_code: str, size: str) -> str:
-    return f"affiche-{slug(site_code)}-{size}.pdf"
 
 
 def title_parts(month: MonthData, lang: str = LANG) -> tuple[str, str]:

@@ -15,13 +15,13 @@ import jinja2
 import pikepdf
 import segno
 
-from cagettes import dates
-from forms import layout
-from forms.context import FormSlot, MonthData
-from forms.ids import PageId
-from forms.templating import euros, render_template, template_file
-from forms.texts import texts
-from forms.variants import RenderedVariant, Variant, font_urls
+from cagettes.core import dates
+from cagettes.forms import layout
+from cagettes.core.month import FormSlot, MonthData
+from cagettes.forms.ids import PageId
+from cagettes.forms.templating import euros, render_template, template_file
+from cagettes.forms.texts import texts
+from cagettes.forms.variants import RenderedVariant, Variant, font_urls
 
 PT_PER_MM = 72 / 25.4
 QR_SLOTS = ("qr-a", "qr-b")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import jinja2
 
-from cagettes.errors import RenderError
+from cagettes.core.errors import RenderError
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 

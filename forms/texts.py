@@ -5,8 +5,6 @@ overriding a template keeps the same words.
 """
 from __future__ import annotations
 
-PAYMENT_METHODS = ("especes", "cheque", "cheque_alimentaire", "avoir")
-
 TEXTS: dict[str, dict[str, object]] = {
     "fr": {
         "form_title": "Bon de commande",

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 import fontpkg_atkinson_hyperlegible as atkinson
 import jinja2
 
-from cagettes import dates
-from forms import layout, pictos
-from forms.context import FormSlot, MonthData
-from forms.templating import render_template, template_file
-from forms.texts import PAYMENT_METHODS, texts
+from cagettes.core import dates
+from cagettes.forms import layout, pictos
+from cagettes.core.month import FormSlot, MonthData
+from cagettes.forms.templating import render_template, template_file
+from cagettes.core.month import PAYMENT_METHODS
+from cagettes.forms.texts import texts
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from scan import thresholds as T
-from scan.measure import BoxReading
+from cagettes.scan import thresholds as T
+from cagettes.scan.measure import BoxReading
 
 EMPTY, MARKED, CANCELLED, DOUBTFUL = "empty", "marked", "cancelled", "doubtful"
 

@@ -13,8 +13,8 @@ import numpy as np
 import zxingcpp
 from pyzbar import pyzbar
 
-from forms.ids import PageId, PageIdError, decode
-from scan import thresholds as T
+from cagettes.forms.ids import PageId, PageIdError, decode
+from cagettes.scan import thresholds as T
 
 A4_SHORT_SIDE_MM = 210.0
 

@@ -35,8 +35,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageFile, JpegImagePlugin, PngImagePlugin, TiffImagePlugin
 
-from cagettes.i18n import DEFAULT_LANG, translate
-from scan.input_messages import MESSAGES
+from cagettes.core.i18n import DEFAULT_LANG, translate
+from cagettes.scan.input_messages import MESSAGES
 
 # Pixels (width × height) of one page, or of the images of one PDF page together, checked from
 # the headers before any decoding. A3 at 600 dpi is 7016 × 9921 = 70 Mpx; the margin admits

@@ -10,8 +10,8 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-from scan import thresholds as T
-from scan.register import Registration
+from cagettes.scan import thresholds as T
+from cagettes.scan.register import Registration
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from cagettes import db
-from cagettes.private import private_dir, private_file
-from cagettes.months import decode
-from catalog.model import Member
-from forms.context import MonthData
+from cagettes.storage import db
+from cagettes.core.private import private_dir, private_file
+from cagettes.storage.months import decode
+from cagettes.core.model import Member
+from cagettes.core.month import MonthData
 
 ORDER_COLUMNS = ("formulaire", "site", "membre", "nom", "produit", "ref", "quantite", "plus_un", "statut", "raison")
 

@@ -29,10 +29,10 @@ import cv2
 import numpy as np
 import sqlalchemy as sa
 
-from cagettes import db
-from cagettes.private import private_dir, private_file
-from scan import inputs, notices, reference
-from scan.recognise import REJECTED, REVIEW, PageResult, recognise
+from cagettes.storage import db
+from cagettes.core.private import private_dir, private_file
+from cagettes.scan import inputs, notices, reference
+from cagettes.scan.recognise import REJECTED, REVIEW, PageResult, recognise
 
 PAGES_PER_TASK = 4  # small tasks keep both cores busy on a single multi-page PDF
 OVERLAY_JPEG_QUALITY = 80

@@ -11,14 +11,12 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from forms.manifest import page_boxes
-from scan import thresholds as T
-from scan.decide import (CANCELLED, DOUBTFUL, EMPTY, MARKED, BoxDecision, Line, apply_rules, decide_box,
-                         page_empty_max, page_trace_max)
-from scan.identify import identify
-from scan.measure import (BoxReading, Calibration, calibrate, crop, despeckle, read_boxes, scanned_area, warp,
-                          zone_ink)
-from scan.register import Registration, RegistrationError, refine_with_printed, register
+from cagettes.forms.manifest import page_boxes
+from cagettes.scan import thresholds as T
+from cagettes.scan.decide import CANCELLED, DOUBTFUL, EMPTY, MARKED, BoxDecision, Line, apply_rules, decide_box, page_empty_max, page_trace_max
+from cagettes.scan.identify import identify
+from cagettes.scan.measure import BoxReading, Calibration, calibrate, crop, despeckle, read_boxes, scanned_area, warp, zone_ink
+from cagettes.scan.register import Registration, RegistrationError, refine_with_printed, register
 
 ACCEPTED, REVIEW, REJECTED = "accepted", "needs_review", "rejected"
 COLOURS = {EMPTY: (170, 170, 170), MARKED: (0, 160, 0), CANCELLED: (160, 0, 160), DOUBTFUL: (0, 0, 230)}  # BGR

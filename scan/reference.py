@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 import pypdfium2
 
-from scan import thresholds as T
+from cagettes.scan import thresholds as T
 
 
 @lru_cache(maxsize=24)  # ~4 MB each: bounded, whatever the batch

@@ -16,8 +16,8 @@ from itertools import permutations
 import cv2
 import numpy as np
 
-from scan import thresholds as T
-from scan.identify import Code
+from cagettes.scan import thresholds as T
+from cagettes.scan.identify import Code
 
 
 class RegistrationError(Exception):

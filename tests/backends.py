@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cagettes.config import CONFIG_FILE, toml_string
+from cagettes.core.config import CONFIG_FILE, toml_string
 
 BACKENDS = ("sqlite", "postgresql")
 # On a test: it runs once per backend (the `backend` fixture of conftest, overridden).

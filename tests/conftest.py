@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from cagettes import months
-from cagettes import workspace as ws
-from catalog import load_catalog
+from cagettes.storage import months
+from cagettes.storage import workspace as ws
+from cagettes.services.workspace import init_workspace
+from cagettes.catalog import load_catalog
 from tests import pg
 from tests.backends import use_database
 
@@ -24,10 +25,10 @@ MONTH = "2026-12"
 @pytest.fixture(scope="session")
 def printed(tmp_path_factory):
     """(workspace, month data, print result) for the sample association's December 2026."""
-    from forms import bundles
+    from cagettes.forms import bundles
 
     root = tmp_path_factory.mktemp("printed") / "ws"
-    workspace = ws.init_workspace(root)
+    workspace = init_workspace(root)
     catalog = load_catalog(workspace.config.catalog_path)
     data = months.open_month(workspace.engine(), workspace.config, catalog, MONTH)
     options = {"jobs": 2, "template_dir": workspace.templates_dir, "site_url": workspace.config.public_site_url}
@@ -69,7 +70,7 @@ def database_url(backend, tmp_path, request):
 @pytest.fixture
 def workspace(tmp_path, backend, request) -> ws.Workspace:
     root = tmp_path / "ws"
-    ws.init_workspace(root)
+    init_workspace(root)
     if backend != "sqlite":  # SQLite: the workspace's own default file
         use_database(root, request.getfixturevalue("database_url"))
     return ws.open_workspace(root)

@@ -7,6 +7,8 @@ doubtful, and fail if it found nothing to review.
 """
 from __future__ import annotations
 
+from cagettes.closing import carry
+
 import json
 import shutil
 from dataclasses import dataclass
@@ -16,10 +18,12 @@ import cv2
 import numpy as np
 import sqlalchemy as sa
 
-from cagettes import commands, db, months
-from cagettes import workspace as ws
-from scan import corpus, pipeline
-from scan.review import Review
+from cagettes.services.scanning import scan_job
+from cagettes.storage import db, months
+from cagettes.storage import workspace as ws
+from cagettes.simulate import corpus
+from cagettes.scan import pipeline
+from cagettes.review.decisions import Review
 
 DPI = 200
 DOT_RADII_MM = (0.45, 0.5, 0.55, 0.6)  # grey dots around the doubt band: some land in it
@@ -86,8 +90,8 @@ def review_month(printed, tmp_path: Path) -> ReviewMonth:
     root = tmp_path / "ws"
     shutil.copytree(printed[0].root, root)
     workspace = ws.open_workspace(root)
-    data = months.load_month(workspace.engine(), workspace.config, printed[1].month)
-    job = commands.scan_job(workspace, data)
+    data = carry.load_month(workspace.engine(), workspace.config, printed[1].month)
+    job = scan_job(workspace, data)
     manifest = json.loads(Path(job.manifest_path).read_text(encoding="utf-8"))
     month_dir = workspace.month_dir(data.month)
     member = manifest["pages"][0]

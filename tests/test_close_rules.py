@@ -8,13 +8,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-import distribution
-from cagettes import months
+from cagettes import closing as distribution
+from cagettes.closing import carry
 from cagettes.cli import main
-from cagettes.errors import MonthError
-from distribution.accounts import parse_amount, typed_payments
-from distribution.closing import closing_history
-from scan import corpus, pipeline
+from cagettes.core.errors import MonthError
+from cagettes.closing.accounts import parse_amount, typed_payments
+from cagettes.closing.state import closing_history
+from cagettes.simulate import corpus
+from cagettes.scan import pipeline
 from tests.backends import BOTH_BACKENDS
 
 MONTH = "2026-12"
@@ -23,7 +24,7 @@ MONTH = "2026-12"
 def scan_pages(workspace, data, manifest_path, page_ids, out, policy):
     paths = corpus.generate(manifest_path, out, dpi=200, seed=4, policy=policy,
                             degradation=corpus.Degradation.off(), page_ids=page_ids)
-    from cagettes.commands import scan_job
+    from cagettes.services.scanning import scan_job
 
     return pipeline.scan(workspace.engine(), scan_job(workspace, data), paths, jobs=1)
 
@@ -31,7 +32,7 @@ def scan_pages(workspace, data, manifest_path, page_ids, out, policy):
 @pytest.fixture
 def month(station):
     """The printed month on a fresh database (tests/conftest.py `station`), SQLite or PostgreSQL."""
-    data = months.load_month(station.engine(), station.config, MONTH)
+    data = carry.load_month(station.engine(), station.config, MONTH)
     manifest_path = station.month_dir(MONTH) / "private" / "manifest.json"
     pages = json.loads(manifest_path.read_text(encoding="utf-8"))["pages"]
     return station, data, manifest_path, {n: [p["id"] for p in pages if p["form"] == n] for n in (1, 2, 3)}
@@ -79,7 +80,7 @@ def test_reopening_is_explicit_and_recorded(month, tmp_path):
                  "--par", "Karim"]) == 0
     history = closing_history(engine, MONTH)
     assert history[0]["reopened_by"] == "Karim" and "retard" in history[0]["reopen_reason"]
-    assert months.load_month(engine, workspace.config, MONTH) and distribution.current_closing(engine, MONTH) is None
+    assert carry.load_month(engine, workspace.config, MONTH) and distribution.current_closing(engine, MONTH) is None
     with pytest.raises(MonthError, match="pas clos"):
         distribution.reopen_month(engine, MONTH, "Karim", "encore")
 

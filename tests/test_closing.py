@@ -11,17 +11,18 @@ import openpyxl
 import pypdfium2 as pdfium
 import pytest
 
-from cagettes import months
-from cagettes import workspace as ws
+from cagettes.closing import carry
+from cagettes.storage import months
+from cagettes.storage import workspace as ws
 from cagettes.cli import main
-from cagettes.errors import MonthError
-import distribution
-from catalog import load_catalog
-from distribution import summaries
-from distribution.documents import SHEET_SIZES
-from distribution.spreadsheets import DATE, EUROS
-from forms.posters import slug
-from forms.templating import euros
+from cagettes.core.errors import MonthError
+from cagettes import closing as distribution
+from cagettes.catalog import load_catalog
+from cagettes.closing import summaries
+from cagettes.closing.documents import SHEET_SIZES
+from cagettes.closing.spreadsheets import DATE, EUROS
+from cagettes.forms.posters import slug
+from cagettes.forms.templating import euros
 
 pytestmark = pytest.mark.xdist_group("demo")  # one worker builds the demo month once
 MONTH = "2026-12"
@@ -32,7 +33,7 @@ def demo(tmp_path_factory):
     root = tmp_path_factory.mktemp("demo") / "asso"
     assert main(["demo", str(root), "--mois", MONTH]) == 0
     workspace = ws.open_workspace(root)
-    data = months.load_month(workspace.engine(), workspace.config, MONTH)
+    data = carry.load_month(workspace.engine(), workspace.config, MONTH)
     return workspace, data, distribution.month_accounts(workspace.engine(), data)
 
 
@@ -176,11 +177,12 @@ def test_credits_are_carried_to_next_months_form(demo, tmp_path):
     accounts = distribution.month_accounts(workspace.engine(), data)
     credits = accounts.credits()
     assert credits, "the demo month should leave some members a credit"
-    january = months.open_month(workspace.engine(), workspace.config, load_catalog(workspace.config.catalog_path),
-                                "2027-01")
+    opened = months.open_month(workspace.engine(), workspace.config, load_catalog(workspace.config.catalog_path),
+                               "2027-01")
+    january = carry.load_month(workspace.engine(), workspace.config, opened.month)
     assert dict(january.credits) == credits
     assert january.last_month == accounts.delivered_refs()
-    from forms import bundles
+    from cagettes.forms import bundles
 
     result = bundles.print_month(january, tmp_path, {"jobs": 1, "what": "forms"})
     member, credit = next(iter(credits.items()))

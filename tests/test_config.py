@@ -7,22 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from cagettes.calendar import CalendarRules
-from cagettes.config import (
-    OPTIONS,
-    SECRET_MIN_LENGTH,
-    SECRET_PLACEHOLDER,
-    Config,
-    describe_options,
-    load_config,
-    new_secret,
-    render_sample_config,
-    sample_config_text,
-    toml_string,
-)
-from cagettes.config_messages import MESSAGES
-from cagettes.errors import ConfigError
-from cagettes.i18n import check_complete
+from cagettes.core.calendar import CalendarRules
+from cagettes.core.config import OPTIONS, SECRET_MIN_LENGTH, SECRET_PLACEHOLDER, Config, describe_options, load_config, new_secret, render_sample_config, sample_config_text, toml_string
+from cagettes.core.config_messages import MESSAGES
+from cagettes.core.errors import ConfigError
+from cagettes.core.i18n import check_complete
 
 SECRET = "s" * SECRET_MIN_LENGTH
 MINIMAL = f"""

@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 import pytest
 
-from scan import corpus
+from cagettes.simulate import corpus
 
 DPI = 150
 PX = DPI / 25.4

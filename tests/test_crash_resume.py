@@ -1,6 +1,8 @@
 """Kill `cagettes scan` with SIGKILL mid-batch, run it again: same result as one clean run."""
 from __future__ import annotations
 
+from cagettes.closing import carry
+
 import os
 import signal
 import subprocess
@@ -9,9 +11,11 @@ import time
 
 import sqlalchemy as sa
 
-from cagettes import db, months
-from scan import corpus, pipeline
-from scan.orders import order_rows
+from cagettes import storage
+from cagettes.storage import db, months
+from cagettes.simulate import corpus
+from cagettes.scan import pipeline
+from cagettes.scan.orders import order_rows
 from tests.backends import BOTH_BACKENDS
 
 
@@ -35,11 +39,11 @@ def test_sigkill_mid_batch_then_rerun_counts_every_page_once(station, tmp_path):
     assert 0 < interrupted_at < 16, interrupted_at
     assert subprocess.run(command, capture_output=True).returncode == 0
     assert count(engine) == 16
-    data = months.load_month(engine, station.config, "2026-12")
+    data = carry.load_month(engine, station.config, "2026-12")
     resumed = sorted(map(str, order_rows(engine, data)))
     clean = tmp_path / "clean"
     clean.mkdir()
-    clean_engine = db.connect(f"sqlite:///{clean / 'cagettes.db'}")
+    clean_engine = storage.connect(f"sqlite:///{clean / 'cagettes.db'}")
     job = pipeline.Job(data.month, str(root / "output" / "2026-12" / "private" / "manifest.json"),
                        data.secret, str(clean / "pictures"))
     pipeline.scan(clean_engine, job, paths, jobs=1)  # the same batch, never interrupted

@@ -9,6 +9,8 @@ turned re-scan of a page already read.
 """
 from __future__ import annotations
 
+from cagettes.closing import carry
+
 import contextlib
 import io
 import json
@@ -24,12 +26,14 @@ from types import SimpleNamespace
 import pytest
 import sqlalchemy as sa
 
-from cagettes import db, months
-from cagettes import workspace as ws
+from cagettes import storage
+from cagettes.storage import db, months
+from cagettes.storage import workspace as ws
 from cagettes.cli import main
-from scan import faults, inputs, pipeline
-from scan.notices import page_notice
-from scan.orders import effective_pages, order_rows
+from tests.support import faults
+from cagettes.scan import inputs, pipeline
+from cagettes.scan.notices import page_notice
+from cagettes.scan.orders import effective_pages, order_rows
 
 # What a volunteer can do about a page: every notice must say one of these.
 ACTIONS = ("rescannez", "retirez", "copiez", "enregistrez", "rendez", "montrez", "retournez", "saisissez",
@@ -55,7 +59,7 @@ def batch(printed, tmp_path_factory):
     expected = faults.write_batch(lot, manifest, foreign_page, last_page)
     paths = [lot, lot / "01-bon.jpg"]  # the folder, then one of its files again
     code, output = run_cli("-w", str(root), "scan", *map(str, paths))
-    engine = db.connect(workspace.config.database_url)
+    engine = storage.connect(workspace.config.database_url)
     with engine.connect() as conn:
         rows = [dict(r) for r in conn.execute(sa.select(db.scanned_pages).order_by(db.scanned_pages.c.id)).mappings()]
     return SimpleNamespace(root=root, workspace=workspace, lot=lot, paths=paths, expected=expected, code=code,
@@ -99,7 +103,7 @@ def test_a_turned_rescan_is_a_conflict_and_never_adds_to_the_order(batch):
     with batch.engine.connect() as conn:
         counted = {page["id"] for page in effective_pages(conn, "2026-12")}
     assert first["id"] in counted and again["id"] not in counted
-    data = months.load_month(batch.engine, batch.workspace.config, "2026-12")
+    data = carry.load_month(batch.engine, batch.workspace.config, "2026-12")
     lines = [(r["formulaire"], r["ref"]) for r in order_rows(batch.engine, data)]
     assert lines and len(lines) == len(set(lines))  # each product once per form, never doubled
 
@@ -139,7 +143,7 @@ def test_scan_outputs_are_readable_by_their_owner_only(batch):
 # Peak memory from VmHWM: ru_maxrss would count the forking pytest's pages, it survives exec.
 BOMB_READER = """
 import re, sys
-from scan.inputs import iter_pages
+from cagettes.scan.inputs import iter_pages
 reasons = [(item.index, getattr(item, "reason", "read")) for item in iter_pages(sys.argv[1:])]
 peak_kb = re.search(r"VmHWM:\\s+(\\d+) kB", open("/proc/self/status").read())[1]
 print(int(peak_kb) // 1024, reasons)

@@ -12,7 +12,7 @@ import pytest
 import zxingcpp
 from pyzbar import pyzbar
 
-from forms.ids import decode
+from cagettes.forms.ids import decode
 from tests.conftest import pdf_page_image
 
 
@@ -197,9 +197,9 @@ def test_like_dislike_boxes_are_stamped_for_last_months_products(printed, tmp_pa
     """Only the member who bought a product last month gets its pair, and the manifest has it."""
     import dataclasses
 
-    from forms.bundles import _stamp_job, ordered_forms
-    from forms.templating import make_env
-    from forms.variants import Variant, render_variant
+    from cagettes.forms.bundles import _stamp_job, ordered_forms
+    from cagettes.forms.templating import make_env
+    from cagettes.forms.variants import Variant, render_variant
 
     workspace, data, result = printed
     forms = ordered_forms(data, data.sites[0].code)[:2]

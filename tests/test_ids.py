@@ -1,6 +1,6 @@
 import pytest
 
-from forms.ids import PageId, PageIdError, decode, workspace_tag
+from cagettes.forms.ids import PageId, PageIdError, decode, workspace_tag
 
 SECRET = "a-test-secret-that-is-long-enough-0123456789"
 OTHER = "another-workspace-secret-also-long-enough-xyz"

@@ -18,10 +18,10 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from cagettes.i18n import check_complete
-from scan import faults
-from scan.input_messages import MESSAGES
-from scan.inputs import MAX_PIXELS, InputProblem, PageImage, count_pages, iter_pages
+from cagettes.core.i18n import check_complete
+from tests.support import faults
+from cagettes.scan.input_messages import MESSAGES
+from cagettes.scan.inputs import MAX_PIXELS, InputProblem, PageImage, count_pages, iter_pages
 
 
 def grey_page(height: int = 300, width: int = 240, seed: int = 0) -> np.ndarray:

@@ -13,9 +13,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.command import stamp
 from alembic.runtime.migration import MigrationContext
 
-from cagettes import db, migrations
-from cagettes.errors import DatabaseError
-from cagettes.migrations import __main__ as new_migration
+from cagettes import storage
+from cagettes.storage import db, migrations
+from cagettes.core.errors import DatabaseError
+from cagettes.storage.migrations import __main__ as new_migration
 from tests.backends import BOTH_BACKENDS
 
 DATA = Path(__file__).parent / "data"
@@ -44,7 +45,7 @@ def declared_partial_indexes(dialect: str) -> dict[str, str]:
 @BOTH_BACKENDS
 def test_the_migrations_head_is_exactly_the_tables_of_db_py(database_url):
     """Fails for whoever changes cagettes/db.py without a migration (README: Changing the database)."""
-    engine = db.connect(database_url)
+    engine = storage.connect(database_url)
     with engine.connect() as conn:
         assert migrations.current(conn) == migrations.head()
         assert compare_metadata(MigrationContext.configure(conn), db.metadata) == []
@@ -60,7 +61,7 @@ def test_one_line_of_migrations():
 
 @BOTH_BACKENDS
 def test_the_database_keeps_one_counted_scan_per_printed_page(database_url):
-    engine = db.connect(database_url)
+    engine = storage.connect(database_url)
 
     def insert(sha: str, **values):
         row = {"month": "2026-12", "sha256": sha, "source": f"{sha}.png", "scanned_at": sa.func.now(),
@@ -98,7 +99,7 @@ def test_a_database_made_before_migrations_is_stamped_then_upgraded(tmp_path, er
     # Two scans of one page that both count: what two stations could leave before the unique index.
     url = legacy_database(tmp_path / "cagettes.db", era, scan_row(1, "a"), scan_row(2, "b", "needs_review"),
                           scan_row(3, "c", "rejected"))
-    engine = db.connect(url)
+    engine = storage.connect(url)
     assert stamped == [era]
     with engine.connect() as conn:
         assert migrations.current(conn) == migrations.head()
@@ -114,7 +115,7 @@ def test_a_database_with_other_tables_of_the_same_names_is_refused(tmp_path):
     with sqlite3.connect(path) as conn:
         conn.execute("CREATE TABLE months (month TEXT PRIMARY KEY, budget REAL)")
     with pytest.raises(DatabaseError) as error:
-        db.connect(f"sqlite:///{path}")
+        storage.connect(f"sqlite:///{path}")
     said = str(error.value)
     assert "table months : colonnes manquantes deadline" in said and "colonnes inconnues budget" in said
     assert "table scanned_pages absente" in said
@@ -124,17 +125,17 @@ def test_a_database_with_other_tables_of_the_same_names_is_refused(tmp_path):
 
 def test_a_database_migrated_by_a_newer_cagettes_is_refused_clearly(tmp_path):
     url = f"sqlite:///{tmp_path / 'cagettes.db'}"
-    db.connect(url).dispose()
+    storage.connect(url).dispose()
     with sqlite3.connect(tmp_path / "cagettes.db") as conn:
         conn.execute("UPDATE alembic_version SET version_num = '0999'")
     with pytest.raises(DatabaseError, match="version plus récente de cagettes.*0999"):
-        db.connect(url)
+        storage.connect(url)
 
 
 def test_an_unreachable_server_is_said_with_what_to_check(tmp_path):
     url = f"postgresql://cagettes:secret@/cagettes?host={tmp_path}"  # no server listens there
     with pytest.raises(DatabaseError) as error:
-        db.connect(url)
+        storage.connect(url)
     assert "[base]" in str(error.value) and "secret" not in str(error.value)
 
 
@@ -155,6 +156,6 @@ def test_a_damaged_sqlite_file_is_said_with_what_to_do(tmp_path):
     path = tmp_path / "cagettes.db"
     path.write_bytes(b"not a database, some other file\n" * 100)
     with pytest.raises(DatabaseError) as error:
-        db.connect(f"sqlite:///{path}")
+        storage.connect(f"sqlite:///{path}")
     said = str(error.value)
     assert "file is not a database" in said and "[base]" in said and "sauvegarde" in said

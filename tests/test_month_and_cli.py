@@ -7,10 +7,11 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from cagettes import months
+from cagettes.closing import carry
+from cagettes.storage import months
 from cagettes.cli import main
-from cagettes.errors import MonthError
-from catalog import load_catalog
+from cagettes.core.errors import MonthError
+from cagettes.catalog import load_catalog
 from tests.backends import BOTH_BACKENDS
 
 
@@ -29,7 +30,7 @@ def test_prices_are_frozen_when_the_month_opens(workspace):
     before = opened.products[0].price
     set_cell(workspace.config.catalog_path, "produits", "prix", 2, 99.5)
     assert load_catalog(workspace.config.catalog_path).products[0].price == Decimal("99.5")
-    assert months.load_month(workspace.engine(), workspace.config, "2026-12").products[0].price == before
+    assert carry.load_month(workspace.engine(), workspace.config, "2026-12").products[0].price == before
 
 
 @BOTH_BACKENDS
@@ -93,14 +94,14 @@ def test_no_workspace_is_a_clear_error(tmp_path, capsys):
 
 
 def test_next_month_wraps_the_year():
-    from cagettes.commands import next_month
+    from cagettes.services.demo import next_month
 
     assert next_month(dt.date(2026, 12, 3)) == "2027-01"
     assert next_month(dt.date(2026, 11, 26)) == "2026-12"
 
 
 def test_every_cli_message_has_french_and_english():
-    from cagettes.commands import MESSAGES
-    from cagettes.i18n import check_complete
+    from cagettes.cli.commands import MESSAGES
+    from cagettes.core.i18n import check_complete
 
     assert check_complete(MESSAGES) == []

@@ -12,10 +12,10 @@ import pypdfium2.raw as pdfium_raw
 import pytest
 import zxingcpp
 
-from catalog.model import Member, Product, Site
-from forms.context import Association, Delivery, FormSlot, MonthData
-from forms.posters import keep_units, poster_filename, render_poster, slug, title_text
-from forms.templating import make_env
+from cagettes.core.model import Member, Product, Site
+from cagettes.core.month import Association, Delivery, FormSlot, MonthData
+from cagettes.forms.posters import keep_units, poster_filename, render_poster, slug, title_text
+from cagettes.forms.templating import make_env
 
 MM_PER_PT = 25.4 / 72
 PAGE_MM = {"A4": (210, 297), "A3": (297, 420)}

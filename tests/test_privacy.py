@@ -28,11 +28,12 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
-from cagettes import months
-from cagettes import workspace as ws
+from cagettes.closing import carry
+from cagettes.storage import workspace as ws
+from cagettes.services.workspace import copy_sample_csv
 from cagettes.cli import main
-from forms import pictos
-from scan import corpus
+from cagettes.forms import pictos
+from cagettes.simulate import corpus
 
 MONTH = "2026-12"
 HOSTILE = '<script>alert(1)</script> & "quote"'
@@ -161,7 +162,7 @@ def test_printed_private_files_are_readable_by_their_owner_only(printed):
 def hostile_catalog(folder: Path) -> None:
     """The sample catalog, cut to three members (one named like a formula), with script
     tags, ampersands and quotes in a site's name and a product's name."""
-    ws.copy_sample_csv(folder)
+    copy_sample_csv(folder)
     edit_csv(folder / "sites.csv", lambda rows: rows[0].update(nom=f"Centre social {HOSTILE}"))
     edit_csv(folder / "produits.csv", lambda rows: rows[0].update(nom=f"Œufs {HOSTILE}"))
     members = folder / "membres.csv"
@@ -200,7 +201,7 @@ def hostile(tmp_path_factory):
     run_cli("-w", str(root), "print")
     run_cli("-w", str(root), "site")
     workspace = ws.open_workspace(root)
-    month = months.load_month(workspace.engine(), workspace.config, MONTH)
+    month = carry.load_month(workspace.engine(), workspace.config, MONTH)
     form = next(f for f in month.forms if f.member and f.member.first_name == FORMULA_NAME)
     manifest = workspace.month_dir(MONTH) / "private" / "manifest.json"
     page_id = next(p["id"] for p in json.loads(manifest.read_text(encoding="utf-8"))["pages"]

@@ -14,8 +14,8 @@ import cv2
 import numpy as np
 import pytest
 
-from scan.decide import CANCELLED, DOUBTFUL, EMPTY, MARKED, decide_box
-from scan.measure import Calibration, read_quad, with_baseline
+from cagettes.scan.decide import CANCELLED, DOUBTFUL, EMPTY, MARKED, decide_box
+from cagettes.scan.measure import Calibration, read_quad, with_baseline
 
 SHARED = Path(os.environ.get("CAGETTES_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 AMC = SHARED / "real-scans" / "amc-upgrade"

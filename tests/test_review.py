@@ -5,10 +5,10 @@ from __future__ import annotations
 import cv2
 import pytest
 
-from scan import review as rv
-from scan.decide import DOUBTFUL
-from scan.orders import order_rows
-from scan.pipeline import registered_path
+from cagettes.review import decisions as rv
+from cagettes.scan.decide import DOUBTFUL
+from cagettes.scan.orders import order_rows
+from cagettes.scan.pipeline import registered_path
 from tests.review_scans import TICKED_QUANTITY, review_month
 
 WHO = "Samia"
@@ -184,7 +184,7 @@ def test_page_outcome(doubts, conflict, accepted, outcome):
 
 
 def test_messages_are_complete_and_boxes_are_said_in_words():
-    from cagettes.i18n import check_complete
+    from cagettes.core.i18n import check_complete
     from cagettes.web import texts
 
     assert check_complete(rv.MESSAGES) == [] and check_complete(texts.MESSAGES) == []

@@ -14,8 +14,8 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 
 from cagettes.web.serve import make_server
-from scan import review as rv
-from scan.orders import order_rows
+from cagettes.review import decisions as rv
+from cagettes.scan.orders import order_rows
 from tests.review_scans import review_month
 
 CHROMIUM = os.environ.get("CAGETTES_CHROMIUM", "/usr/bin/chromium")  # Debian's package (Makefile DEBS)
@@ -182,7 +182,7 @@ def test_the_command_serves_the_page_on_this_computer(month):
 
 
 def test_after_closing_the_page_says_decisions_no_longer_reach_the_documents(browser, url, month):
-    import distribution
+    from cagettes import closing as distribution
 
     page = open_page(browser, url)
     assert "Ce mois est clos" not in page.inner_text("main")

@@ -6,7 +6,7 @@ import csv
 import pytest
 
 from cagettes.cli import main
-from scan import corpus
+from cagettes.simulate import corpus
 from tests.backends import BOTH_BACKENDS
 
 

@@ -9,11 +9,13 @@ import numpy as np
 import pytest
 import sqlalchemy as sa
 
-from cagettes import db
-from forms.ids import PageId
-from scan import corpus, pipeline
-from scan.faults import paint_code
-from scan.orders import order_rows
+from cagettes import storage
+from cagettes.storage import db
+from cagettes.forms.ids import PageId
+from cagettes.simulate import corpus
+from cagettes.scan import pipeline
+from tests.support.faults import paint_code
+from cagettes.scan.orders import order_rows
 from tests.backends import BOTH_BACKENDS
 from tests.review_scans import tick
 
@@ -24,7 +26,7 @@ DPI = 200
 def scanner(printed, tmp_path, database_url):
     """A fresh database on the printed month, and a function scanning paths into it."""
     workspace, data, result = printed
-    engine = db.connect(database_url)
+    engine = storage.connect(database_url)
     job = pipeline.Job(data.month, str(result.manifest_path), data.secret, str(tmp_path / "pictures"))
     return engine, lambda paths: pipeline.scan(engine, job, paths, jobs=2)
 
@@ -191,7 +193,7 @@ def test_walkin_member_number_comment_and_payment_are_read(printed, scanner, tmp
 
 @BOTH_BACKENDS
 def test_missing_pages_are_reported_per_member(printed, scanner, tmp_path):
-    from scan.orders import month_status
+    from cagettes.scan.orders import month_status
 
     engine, scan = scanner
     image, page = clean_page(printed, 0)
@@ -204,7 +206,7 @@ def test_missing_pages_are_reported_per_member(printed, scanner, tmp_path):
 
 
 def test_exported_cells_never_start_a_formula():
-    from scan.orders import neutralise
+    from cagettes.scan.orders import neutralise
 
     assert [neutralise(v) for v in ("=HYPERLINK(1)", "+33 6", "-1", "@x", "Zoé", 3)] == \
         ["'=HYPERLINK(1)", "'+33 6", "'-1", "'@x", "Zoé", 3]

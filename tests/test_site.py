@@ -14,13 +14,13 @@ import pypdfium2 as pdfium
 import pytest
 import weasyprint
 
-from catalog.model import Member, Product, Site
-from forms import pictos
-from forms.context import Association, Delivery, FormSlot, MonthData
-from forms.posters import poster_filename, render_poster
-from forms.site import build_site, download_name, file_size, site_page_path
-from forms.site_texts import SITE_TEXTS
-from forms.templating import make_env
+from cagettes.core.model import Member, Product, Site
+from cagettes.forms import pictos
+from cagettes.core.month import Association, Delivery, FormSlot, MonthData
+from cagettes.forms.posters import poster_filename, render_poster
+from cagettes.site.build import build_site, download_name, file_size, site_page_path
+from cagettes.forms.site_texts import SITE_TEXTS
+from cagettes.forms.templating import make_env
 
 # Distinctive personal data: none of it may reach the public site.
 MEMBERS = (

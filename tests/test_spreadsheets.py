@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import openpyxl
 
-from distribution.spreadsheets import DATE, EUROS, sheet_title, write_table
+from cagettes.closing.spreadsheets import DATE, EUROS, sheet_title, write_table
 
 
 def test_formula_text_is_written_as_text_and_numbers_keep_their_formats(tmp_path):

@@ -6,6 +6,8 @@ ones run two real `cagettes scan` processes at the same moment on overlapping ba
 """
 from __future__ import annotations
 
+from cagettes.closing import carry
+
 import hashlib
 import re
 import shutil
@@ -18,11 +20,13 @@ from pathlib import Path
 import cv2
 import sqlalchemy as sa
 
-from cagettes import db, months
-from cagettes.errors import MonthError
-from catalog import load_catalog
-from scan import corpus, inputs, pipeline
-from scan.orders import order_rows
+from cagettes import storage
+from cagettes.storage import db, months
+from cagettes.core.errors import MonthError
+from cagettes.catalog import load_catalog
+from cagettes.simulate import corpus
+from cagettes.scan import inputs, pipeline
+from cagettes.scan.orders import order_rows
 from tests.backends import BOTH_BACKENDS
 from tests.conftest import MONTH
 
@@ -72,7 +76,7 @@ def meanwhile(backend: str, engine: sa.Engine, table: sa.Table, work) -> threadi
 
 def race(database_url: str, backend: str, ours: pipeline.PageReport, theirs: pipeline.PageReport):
     """The other station records ``theirs`` while we are between check and insert of ``ours``."""
-    engine, other_engine = db.connect(database_url), db.connect(database_url)
+    engine, other_engine = storage.connect(database_url), storage.connect(database_url)
     summaries = pipeline.BatchSummary(), pipeline.BatchSummary()
     other = meanwhile(backend, engine, db.scanned_pages,
                       lambda: pipeline.record(other_engine, MONTH, theirs, summaries[1]))
@@ -104,7 +108,7 @@ def test_one_image_recorded_by_two_stations_at_once_is_stored_once(database_url,
 @BOTH_BACKENDS
 def test_a_month_opened_by_two_stations_at_once_is_opened_once(workspace, backend):
     catalog = load_catalog(workspace.config.catalog_path)
-    other_engine, refused = db.connect(workspace.config.database_url), []
+    other_engine, refused = storage.connect(workspace.config.database_url), []
 
     def open_there():
         try:
@@ -120,12 +124,12 @@ def test_a_month_opened_by_two_stations_at_once_is_opened_once(workspace, backen
     other.join()
     [(who, message)] = refused
     assert who == ("ours" if backend == "postgresql" else "theirs") and "déjà ouvert" in message
-    data = months.load_month(workspace.engine(), workspace.config, MONTH)
+    data = carry.load_month(workspace.engine(), workspace.config, MONTH)
     assert [f.number for f in data.forms] == list(range(1, len(data.forms) + 1))  # numbered once
 
 
 def test_a_file_archived_by_another_station_before_it_was_read_is_not_rejected(tmp_path):
-    engine = db.connect(f"sqlite:///{tmp_path / 'cagettes.db'}")
+    engine = storage.connect(f"sqlite:///{tmp_path / 'cagettes.db'}")
     gone = tmp_path / "scans" / "page.jpg"  # listed at the start, archived by the other station since
     problem = next(inputs.iter_pages([gone]))
     summary = pipeline.BatchSummary()
@@ -175,8 +179,8 @@ def scan_at_once(station, *batches: list[Path], jobs: tuple[int, ...] = (1, 1)) 
 
 def single_run(station, files: list[Path], tmp_path: Path) -> list[str]:
     """Order lines of the same files scanned by one uninterrupted station, into its own database."""
-    data = months.load_month(station.engine(), station.config, MONTH)
-    engine = db.connect(f"sqlite:///{tmp_path / 'single.db'}")
+    data = carry.load_month(station.engine(), station.config, MONTH)
+    engine = storage.connect(f"sqlite:///{tmp_path / 'single.db'}")
     manifest = station.month_dir(MONTH) / "private" / "manifest.json"
     pipeline.scan(engine, pipeline.Job(MONTH, str(manifest), data.secret, str(tmp_path / "single")), files, jobs=2)
     return sorted(map(str, order_rows(engine, data)))
@@ -212,7 +216,7 @@ def test_two_stations_scanning_overlapping_batches_at_once(station, tmp_path):
     assert total["duplicate"] == len(shared)
     assert total["accepted"] + total["needs_review"] + total["rejected"] == len(originals) + len(rescans)
     check_every_page_counted_once(station, len(originals) + len(rescans), len(rescans))
-    data = months.load_month(station.engine(), station.config, MONTH)
+    data = carry.load_month(station.engine(), station.config, MONTH)
     assert sorted(map(str, order_rows(station.engine(), data))) == single_run(station, originals + rescans, tmp_path)
 
 
@@ -231,5 +235,5 @@ def test_two_stations_emptying_one_inbox_at_once(station, tmp_path):
     left = [p for p in station.inbox.iterdir() if p.name != "archive"]
     archived = sorted(hashlib.sha256(p.read_bytes()).hexdigest() for p in (station.inbox / "archive").rglob("*.png"))
     assert left == [] and archived == sorted(hashlib.sha256(p.read_bytes()).hexdigest() for p in files)
-    data = months.load_month(station.engine(), station.config, MONTH)
+    data = carry.load_month(station.engine(), station.config, MONTH)
     assert sorted(map(str, order_rows(station.engine(), data))) == single_run(station, files, tmp_path)

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from cagettes import months
+from cagettes.storage import months
 from cagettes.cli import main
-from catalog import load_catalog
-from forms.templating import PACKAGE_TEMPLATES, make_env
-from forms.variants import Variant, render_variant
+from cagettes.catalog import load_catalog
+from cagettes.forms.templating import PACKAGE_TEMPLATES, make_env
+from cagettes.forms.variants import Variant, render_variant
 
 
 def test_user_stylesheet_overrides_the_default_and_geometry_follows(workspace):

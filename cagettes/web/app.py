@@ -18,14 +18,14 @@ import fontpkg_atkinson_hyperlegible as atkinson
 from flask import (Flask, Response, abort, current_app, flash, redirect, render_template, request, send_file,
                    session, url_for)
 
-from cagettes.dates import local_time
+from cagettes.core.dates import local_time
 from cagettes.web import images
 from cagettes.web.texts import box_meaning, doubt_in_words, t, why
-from forms.context import MonthData
-from forms.site import FONT_FILES
-from scan import review as rv
-from scan.orders import order_rows, snapshot_members
-from scan.pipeline import registered_path
+from cagettes.core.month import MonthData
+from cagettes.site.build import FONT_FILES
+from cagettes.review import decisions as rv
+from cagettes.scan.orders import order_rows, snapshot_members
+from cagettes.scan.pipeline import registered_path
 
 COOKIE = "cagettes_review"
 CARDS_SHOWN = 40  # boxes listed at once: the page reloads after each decision, so the next ones come up
@@ -89,7 +89,7 @@ class Pages:
     def closed(self) -> str:
         """When the month was closed, or "": decisions after that no longer reach the closing's
         documents until the month is reopened."""
-        from distribution.closing import closed_at
+        from cagettes.closing.state import closed_at
 
         moment = closed_at(self.review.engine, self.review.month)
         return local_time(moment) if moment else ""
@@ -234,7 +234,7 @@ def page(page: int):
 
 
 def title(p: Pages) -> str:
-    from cagettes.dates import month_name
+    from cagettes.core.dates import month_name
 
     year, month = p.settings.data.year_month
     return f"{t('title', p.settings.lang)} — {month_name(year, month, p.settings.lang)}"

@@ -10,7 +10,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from scan.thresholds import WARP_PX_PER_MM
+from cagettes.scan.thresholds import WARP_PX_PER_MM
 
 CONTEXT_MM = (18.0, 6.0, 18.0, 9.0)  # mm around a box (left, top, right, bottom): its neighbours and price
 ZOOM = 2  # crops are enlarged: a 5 mm box becomes 80 px, easy to judge

@@ -16,11 +16,11 @@ from pathlib import Path
 
 from waitress import create_server
 
-from cagettes.errors import ReviewError
+from cagettes.core.errors import ReviewError
 from cagettes.web.app import Settings, create_app
 from cagettes.web.texts import t
-from forms.context import MonthData
-from scan.review import Review
+from cagettes.core.month import MonthData
+from cagettes.review.decisions import Review
 
 THREADS = 6  # one volunteer's browser: the page and its pictures, side by side
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from cagettes.i18n import translate
-from forms.templating import euros
-from forms.texts import TEXTS
+from cagettes.core.i18n import translate
+from cagettes.forms.templating import euros
+from cagettes.forms.texts import TEXTS
 
 MESSAGES = {
     "title": {"fr": "Vérifier les bons scannés", "en": "Review the scanned forms"},

@@ -1,0 +1,46 @@
+"""The ``cagettes`` command (also ``python -m cagettes``), built on Click.
+
+``main(argv)`` returns the exit code instead of exiting, so tests call it in-process:
+0 success, 1 a user-facing problem (all of it printed), 2 a usage error.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from cagettes.cli import commands
+from cagettes.core.errors import CagettesError
+
+
+def build_cli() -> click.Group:
+    @click.group(help="Bons de commande papier, affiches et site du mois pour un groupement d'achat.")
+    @click.option("--lang", type=click.Choice(["fr", "en"]), default=None, help="Langue des messages (fr par défaut).")
+    @click.option("-w", "--workspace", type=click.Path(file_okay=False, path_type=Path), default=None,
+                  help="Dossier de l'espace de travail (par défaut : le dossier courant).")
+    @click.pass_context
+    def group(ctx: click.Context, lang: str | None, workspace: Path | None) -> None:
+        ctx.obj = commands.Context(lang, workspace)
+
+    for command in commands.COMMANDS:
+        group.add_command(command)
+    return group
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        build_cli().main(args=argv, prog_name="cagettes", standalone_mode=False)
+    except CagettesError as error:
+        click.echo(str(error), err=True)
+        return 1
+    except click.exceptions.Abort:
+        return 1
+    except click.ClickException as error:
+        error.show()
+        return error.exit_code
+    return 0
+
+
+def run() -> None:
+    sys.exit(main())

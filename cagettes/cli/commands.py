@@ -1,0 +1,415 @@
+"""The subcommands. Each one parses its options, calls one service (cagettes.services) and says
+the result: no logic of its own."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from cagettes.cli.review import review_command
+from cagettes.core import dates
+from cagettes.core.i18n import translate
+from cagettes.core.month import PAYMENT_METHODS
+from cagettes.forms.templating import euros
+from cagettes.services import closing, demo, months, printing, scanning, status
+from cagettes.services.workspace import init_workspace, load_catalog
+from cagettes.storage import workspace as ws
+
+MESSAGES = {
+    "catalog_ok": {"fr": "Catalogue valide : {sites} sites, {suppliers} fournisseurs, {products} produits, {members} membres.",
+                   "en": "Catalog valid: {sites} sites, {suppliers} suppliers, {products} products, {members} members."},
+    "init_done": {"fr": "Espace de travail créé dans {path}.\nÉtape suivante : cagettes -w {path} check",
+                  "en": "Workspace created in {path}.\nNext: cagettes -w {path} check"},
+    "month_opened": {"fr": "Mois {month} ouvert. Bons le {forms} ; date limite le {deadline} ; commande le {order}.",
+                     "en": "Month {month} opened. Forms on {forms}; deadline {deadline}; supplier order {order}."},
+    "delivery": {"fr": "  Livraison à {site} : {slot}", "en": "  Delivery at {site}: {slot}"},
+    "stamping": {"fr": "Bons", "en": "Forms"},
+    "posters_done": {"fr": "Affiches écrites dans {path}", "en": "Posters written to {path}"},
+    "site_done": {"fr": "Site public écrit dans {path} ({count} fichiers, sans données personnelles).",
+                  "en": "Public site written to {path} ({count} files, no personal data)."},
+    "demo_where": {"fr": "\nÀ regarder :\n  paquets à imprimer (privé) : {bundles}\n  affiches : {posters}\n"
+                         "  pages scannées annotées (privé) : {overlays}\n  commandes fournisseurs : {suppliers}\n"
+                         "  émargement, reçus, tableau de bord (privé) : {distribution}\n"
+                         "  site public, avec « Le mois en chiffres » : {site}\n  manifeste des cases : {manifest}",
+                   "en": "\nWhere to look:\n  print bundles (private): {bundles}\n  posters: {posters}\n"
+                         "  annotated scanned pages (private): {overlays}\n  supplier orders: {suppliers}\n"
+                         "  signing sheets, receipts, dashboard (private): {distribution}\n"
+                         "  public site, with “The month in numbers”: {site}\n  box manifest: {manifest}"},
+    "demo_returns": {"fr": "Retour des bons simulé : {count} pages scannées déposées dans {inbox}.",
+                     "en": "Returned forms simulated: {count} scanned pages put in {inbox}."},
+    "demo_force": {"fr": "{count} page(s) demanderaient une vérification (cagettes review). Pour la démo, le mois est "
+                         "clos quand même : leurs lignes douteuses ne sont pas commandées.",
+                   "en": "{count} page(s) would need a review (cagettes review). For the demo the month is closed "
+                         "anyway: their doubtful lines are not ordered."},
+    "demo_reuse": {"fr": "Le mois {month} est déjà ouvert dans {path} : il est réimprimé tel quel.",
+                   "en": "Month {month} is already open in {path}: it is printed again as it was."},
+    "demo_closed": {"fr": "Le mois {month} de la démo est déjà clos : ses bons ne sont pas rescannés, ses documents "
+                          "sont réécrits. Pour tout refaire, supprimez le dossier {path}.",
+                    "en": "The demo's month {month} is already closed: its forms are not scanned again, its "
+                          "documents are written again. To start over, delete the folder {path}."},
+    "scan_done": {"fr": "{pages} pages lues : {accepted} acceptées, {review} à vérifier, {rejected} refusées, "
+                        "{duplicate} déjà traitées (comptées une seule fois).",
+                  "en": "{pages} pages read: {accepted} accepted, {review} to review, {rejected} rejected, "
+                        "{duplicate} already processed (counted once)."},
+    "scan_vanished": {"fr": "{count} fichier(s) disparu(s) avant d'être lu(s) ici : un autre poste les a lus "
+                            "puis archivés (ou quelqu'un les a déplacés).",
+                      "en": "{count} file(s) gone before being read here: another station read and archived "
+                            "them (or someone moved them)."},
+    "reason_line": {"fr": "  {reason} : {count}", "en": "  {reason}: {count}"},
+    "nothing": {"fr": "Aucun fichier à lire dans {paths}.", "en": "No file to read in {paths}."},
+    "status_site": {"fr": "{site} : {returned}/{issued} bons nominatifs revenus, {walkins} bons libres",
+                    "en": "{site}: {returned}/{issued} member forms back, {walkins} walk-in forms"},
+    "status_missing": {"fr": "    pas encore revenu : {names}", "en": "    not back yet: {names}"},
+    "status_review": {"fr": "Pages à vérifier : {count}", "en": "Pages to review: {count}"},
+    "status_rejected": {"fr": "Pages refusées : {count}", "en": "Rejected pages: {count}"},
+    "status_page": {"fr": "  {source} : {reasons}", "en": "  {source}: {reasons}"},
+    "status_incomplete": {"fr": "  bon {form} ({who}) : page(s) manquante(s) {pages}",
+                          "en": "  form {form} ({who}): missing page(s) {pages}"},
+    "closed": {"fr": "Mois {month} clos : {forms} bons pris en compte.", "en": "Month {month} closed: {forms} forms counted."},
+    "closed_forced": {"fr": "Attention : clos de force, {count} page(s) non vérifiées ; leurs lignes douteuses ne sont pas commandées.",
+                      "en": "Warning: forced close, {count} page(s) not reviewed; their doubtful lines are not ordered."},
+    "reopened": {"fr": "Mois {month} rouvert (enregistré). Refermez-le avec : cagettes month close {month}",
+                 "en": "Month {month} reopened (recorded). Close it again with: cagettes month close {month}"},
+    "documents_done": {"fr": "Documents du mois {month} :\n  commandes fournisseurs : {suppliers}\n"
+                             "  émargement, reçus, membres sans bon, tableau de bord (privé) : {private}",
+                       "en": "Documents for {month}:\n  supplier orders: {suppliers}\n"
+                             "  signing sheets, receipts, absentees, dashboard (private): {private}"},
+    "supplier_total": {"fr": "  {supplier} : {total}", "en": "  {supplier}: {total}"},
+    "below_minimum": {"fr": "  {supplier} : minimum non atteint ({total}) : rien n'est commandé, les membres ont un avoir.",
+                      "en": "  {supplier}: minimum not reached ({total}): nothing ordered, members get a credit."},
+    "late_pages": {"fr": "{count} page(s) lue(s) après la clôture : gardées, pas commandées (voir le tableau de bord).",
+                   "en": "{count} page(s) read after closing: kept, not ordered (see the dashboard)."},
+    "payment_done": {"fr": "Paiement enregistré pour le bon {form} : {amount} ({method}).",
+                     "en": "Payment recorded for form {form}: {amount} ({method})."},
+    "status_open": {"fr": "Mois ouvert. Pour le clore après la date limite : cagettes month close {month}",
+                    "en": "Month open. To close it after the deadline: cagettes month close {month}"},
+    "status_closed": {"fr": "Mois clos le {date} par {by}.", "en": "Month closed on {date} by {by}."},
+    "export_done": {"fr": "{count} lignes de commande écrites dans {path}", "en": "{count} order lines written to {path}"},
+}
+
+
+class Context:
+    """What the top-level options give every subcommand."""
+
+    def __init__(self, lang: str | None, workspace: Path | None):
+        self.lang_option = lang
+        self.workspace_path = workspace
+
+    def workspace(self) -> ws.Workspace:
+        return ws.open_workspace(self.workspace_path, self.lang_option)
+
+    def lang(self, workspace: ws.Workspace | None = None) -> str:
+        return self.lang_option or (workspace.config.lang if workspace else "fr")
+
+    def say(self, key: str, workspace: ws.Workspace | None = None, **params) -> None:
+        click.echo(translate(MESSAGES, key, self.lang(workspace), **params))
+
+    def catalog(self, workspace: ws.Workspace):
+        return load_catalog(workspace, self.lang(workspace))
+
+    def month(self, workspace: ws.Workspace, month: str | None):
+        return months.load_month(workspace, month)
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+@click.command("init", help="Crée un espace de travail avec l'association d'exemple.")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--nom", default=None, help="Nom de l'association.")
+@pass_context
+def init_command(ctx: Context, directory: Path, nom: str | None) -> None:
+    workspace = init_workspace(directory, nom)
+    ctx.say("init_done", workspace, path=workspace.root)
+
+
+@click.command("check", help="Vérifie le catalogue et liste tous les problèmes.")
+@pass_context
+def check_command(ctx: Context) -> None:
+    workspace = ctx.workspace()
+    report_catalog(ctx, workspace, ctx.catalog(workspace))
+
+
+def report_catalog(ctx: Context, workspace: ws.Workspace, catalog) -> None:
+    ctx.say("catalog_ok", workspace, sites=len(catalog.sites), suppliers=len(catalog.suppliers),
+            products=len(catalog.products), members=len(catalog.members))
+
+
+@click.group("month", help="Gestion des mois de commande.")
+def month_group() -> None:
+    pass
+
+
+@month_group.command("open", help="Ouvre un mois (AAAA-MM) : fige les prix et calcule les dates.")
+@click.argument("month")
+@pass_context
+def month_open_command(ctx: Context, month: str) -> None:
+    workspace = ctx.workspace()
+    report_month(ctx, workspace, months.open_month(workspace, ctx.catalog(workspace), month))
+
+
+def report_month(ctx: Context, workspace: ws.Workspace, data) -> None:
+    lang = ctx.lang(workspace)
+    ctx.say("month_opened", workspace, month=data.month, forms=dates.long_date(data.forms_date, lang),
+            deadline=dates.long_date(data.deadline, lang), order=dates.long_date(data.supplier_order_date, lang))
+    for site in data.sites:
+        d = data.deliveries[site.code]
+        ctx.say("delivery", workspace, site=site.name, slot=dates.long_slot(d.date, d.opens, d.closes, lang))
+
+
+@click.command("print", help="Imprime le mois : « bundles » (tout, par site), « forms » (bons seuls) ou « posters ».")
+@click.argument("what", type=click.Choice(["bundles", "forms", "posters"]), default="bundles")
+@click.argument("month", required=False)
+@click.option("--jobs", type=click.IntRange(1, 32), default=2, show_default=True, help="Processus en parallèle.")
+@pass_context
+def print_command(ctx: Context, what: str, month: str | None, jobs: int) -> None:
+    workspace = ctx.workspace()
+    data = ctx.month(workspace, month)
+    if what == "posters":
+        ctx.say("posters_done", workspace, path=printing.print_posters(workspace, data, jobs))
+        return
+    report_print(print_forms(ctx, workspace, data, jobs, what))
+
+
+def print_forms(ctx: Context, workspace: ws.Workspace, data, jobs: int, what: str = "bundles"):
+    label = translate(MESSAGES, "stamping", ctx.lang(workspace))
+    with click.progressbar(length=len(data.forms), label=label, file=sys.stderr) as bar:
+        return printing.print_month(workspace, data, jobs, what, progress=lambda stage, n: bar.update(n))
+
+
+def report_print(result) -> None:
+    for line in printing.summary_lines(result):
+        click.echo(line)
+
+
+@click.command("site", help="Écrit le site public du mois (sans aucune donnée personnelle).")
+@click.argument("month", required=False)
+@pass_context
+def site_command(ctx: Context, month: str | None) -> None:
+    workspace = ctx.workspace()
+    data = ctx.month(workspace, month)
+    written = printing.build_site(workspace, data)
+    ctx.say("site_done", workspace, path=workspace.paths(data.month).site, count=len(written))
+
+
+class DemoSay:
+    """The demo's steps, said on the terminal (cagettes.services.demo.DemoReport)."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+
+    def catalog(self, workspace, catalog) -> None:
+        report_catalog(self.ctx, workspace, catalog)
+
+    def month(self, workspace, data, opened: bool) -> None:
+        if opened:
+            report_month(self.ctx, workspace, data)
+        else:
+            self.ctx.say("demo_reuse", workspace, month=data.month, path=workspace.root)
+
+    def printed(self, workspace, result) -> None:
+        report_print(result)
+
+    def returns(self, workspace, count: int) -> None:
+        self.ctx.say("demo_returns", workspace, count=count, inbox=workspace.inbox)
+
+    def scanned(self, workspace, result) -> None:
+        report_scan(self.ctx, workspace, result.summary)
+
+    def closed(self, workspace, data, closing, pending: int) -> None:
+        if closing is None:
+            self.ctx.say("demo_closed", workspace, month=data.month, path=workspace.root)
+            return
+        if pending:
+            self.ctx.say("demo_force", workspace, count=pending)
+        self.ctx.say("closed", workspace, month=data.month, forms=len(closing.forms))
+
+    def documents(self, workspace, documents) -> None:
+        report_documents(self.ctx, workspace, documents)
+
+    def site(self, workspace, data, written, result) -> None:
+        paths = workspace.paths(data.month)
+        self.ctx.say("site_done", workspace, path=paths.site, count=len(written))
+        self.ctx.say("demo_where", workspace, bundles=paths.bundles, posters=paths.public,
+                     site=paths.site / "index.html", manifest=result.manifest_path, suppliers=paths.suppliers,
+                     distribution=paths.distribution, overlays=paths.scans)
+
+
+@click.command("demo", help="Déroule le mois sur l'association d'exemple, dans DOSSIER (output/demo par défaut).")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path("output/demo"))
+@click.option("--mois", "month", default=None, help="Mois à ouvrir (par défaut : le mois prochain).")
+@click.option("--jobs", type=click.IntRange(1, 32), default=2, show_default=True)
+@pass_context
+def demo_command(ctx: Context, directory: Path, month: str | None, jobs: int) -> None:
+    demo.run_demo(directory, DemoSay(ctx), month, jobs, ctx.lang_option)
+
+
+@click.command("scan", help="Lit des scans (PDF, TIFF, JPEG, PNG ; fichiers ou dossiers). Sans chemin : la boîte scans/.")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--mois", "month", default=None, help="Mois des bons (par défaut : le dernier ouvert).")
+@click.option("--jobs", type=click.IntRange(1, 32), default=2, show_default=True)
+@pass_context
+def scan_command(ctx: Context, paths: tuple[Path, ...], month: str | None, jobs: int) -> None:
+    workspace = ctx.workspace()
+    data = ctx.month(workspace, month)
+    targets = list(paths) or [workspace.inbox]
+    files = scanning.files_to_read(workspace, targets)
+    if not files:
+        ctx.say("nothing", workspace, paths=", ".join(map(str, targets)))
+        return
+    lang = ctx.lang(workspace)
+    with click.progressbar(length=scanning.page_count(files), label="Scans", file=sys.stderr) as bar:
+        if paths:
+            result = scanning.scan_batch(workspace, data, files, jobs, bar.update, lang)
+        else:
+            result = scanning.scan_inbox(workspace, data, jobs, bar.update, lang)
+    report_scan(ctx, workspace, result.summary)
+    report_notices(ctx, workspace, result.notices)
+
+
+def report_scan(ctx: Context, workspace: ws.Workspace, summary) -> None:
+    c = summary.counts
+    ctx.say("scan_done", workspace, pages=summary.pages, accepted=c["accepted"], review=c["needs_review"],
+            rejected=c["rejected"], duplicate=c["duplicate"])
+    if c["vanished"]:
+        ctx.say("scan_vanished", workspace, count=c["vanished"])
+    for reason, count in summary.reasons.most_common():
+        ctx.say("reason_line", workspace, reason=reason, count=count)
+
+
+def report_notices(ctx: Context, workspace: ws.Workspace, notices: dict[str, list[str]]) -> None:
+    """Each page of the batch that was not accepted, in a sentence saying what to do."""
+    for outcome, key in (("rejected", "status_rejected"), ("needs_review", "status_review")):
+        if notices[outcome]:
+            ctx.say(key, workspace, count=len(notices[outcome]))
+            for notice in notices[outcome]:
+                click.echo(f"  - {notice}")
+
+
+@click.command("status", help="Où en est le mois : bons revenus, pages à vérifier, pages refusées.")
+@click.option("--mois", "month", default=None)
+@pass_context
+def status_command(ctx: Context, month: str | None) -> None:
+    workspace = ctx.workspace()
+    data = ctx.month(workspace, month)
+    state = status.month_status(workspace, data)
+    report_status(ctx, workspace, state.scans)
+    report_closing(ctx, workspace, data.month, state)
+
+
+def report_status(ctx: Context, workspace: ws.Workspace, scans) -> None:
+    """Forms back per site, forms with missing pages, pages to review and rejected pages."""
+    from cagettes.scan.notices import page_notice
+
+    for site in scans.sites:
+        ctx.say("status_site", workspace, site=site.site, returned=site.returned, issued=site.issued,
+                walkins=site.walkins_returned)
+        if site.not_returned:
+            ctx.say("status_missing", workspace, names=", ".join(site.not_returned))
+    for form, who, missing in scans.incomplete:
+        ctx.say("status_incomplete", workspace, form=form, who=who, pages=", ".join(map(str, missing)))
+    ctx.say("status_review", workspace, count=len(scans.review))
+    for page in scans.review:
+        ctx.say("status_page", workspace, source=page_label(page),
+                reasons=", ".join(page["review_reasons"] or [page["reason"]]))
+    ctx.say("status_rejected", workspace, count=len(scans.rejected))
+    for page in scans.rejected:
+        click.echo(f"  - {page_notice(page, ctx.lang(workspace))}")
+
+
+def report_closing(ctx: Context, workspace: ws.Workspace, month: str, state: status.Status) -> None:
+    if state.closing is None:
+        ctx.say("status_open", workspace, month=month)
+        return
+    ctx.say("status_closed", workspace, date=dates.local_time(state.closing.closed_at), by=state.closing.closed_by)
+    if state.late_pages:
+        ctx.say("late_pages", workspace, count=state.late_pages)
+
+
+def page_label(page: dict) -> str:
+    where = Path(page["source"]).name + (f" p. {page['source_index'] + 1}" if page["source_index"] else "")
+    return f"{where} ({page['page_id']})" if page["page_id"] else where
+
+
+@click.group("export", help="Exports du mois.")
+def export_group() -> None:
+    pass
+
+
+@export_group.command("orders", help="Écrit les lignes de commande (CSV) : membre, produit, quantité, statut.")
+@click.option("--mois", "month", default=None)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@pass_context
+def export_orders_command(ctx: Context, month: str | None, output: Path | None) -> None:
+    workspace = ctx.workspace()
+    count, path = closing.export_orders(workspace, ctx.month(workspace, month), output)
+    ctx.say("export_done", workspace, count=count, path=path)
+
+
+@month_group.command("close", help="Clôt le mois : fige les commandes, arrondit aux cartons, écrit les documents.")
+@click.argument("month", required=False)
+@click.option("--force", is_flag=True, help="Clore même si des pages attendent une vérification.")
+@click.option("--par", "by", default=None, help="Qui clôt (enregistré).")
+@pass_context
+def month_close_command(ctx: Context, month: str | None, force: bool, by: str | None) -> None:
+    workspace = ctx.workspace()
+    data = ctx.month(workspace, month)
+    closed = closing.close_month(workspace, data, by, force)
+    ctx.say("closed", workspace, month=data.month, forms=len(closed.forms))
+    if closed.forced:
+        ctx.say("closed_forced", workspace, count=len(closed.pending))
+    report_documents(ctx, workspace, closing.write_documents(workspace, data))
+
+
+@month_group.command("reopen", help="Rouvre un mois clos (enregistré, avec la raison).")
+@click.argument("month")
+@click.option("--raison", "reason", required=True, help="Pourquoi (enregistré).")
+@click.option("--par", "by", default=None, help="Qui rouvre (enregistré).")
+@pass_context
+def month_reopen_command(ctx: Context, month: str, reason: str, by: str | None) -> None:
+    workspace = ctx.workspace()
+    closing.reopen_month(workspace, month, reason, by)
+    ctx.say("reopened", workspace, month=month)
+
+
+@click.command("documents", help="Réécrit les documents d'un mois clos (après une correction de paiement).")
+@click.argument("month", required=False)
+@pass_context
+def documents_command(ctx: Context, month: str | None) -> None:
+    workspace = ctx.workspace()
+    report_documents(ctx, workspace, closing.write_documents(workspace, ctx.month(workspace, month)))
+
+
+def report_documents(ctx: Context, workspace: ws.Workspace, documents: closing.Documents) -> None:
+    ctx.say("documents_done", workspace, month=documents.month, suppliers=documents.suppliers_dir,
+            private=documents.private_dir)
+    for order in documents.orders:
+        ctx.say("supplier_total", workspace, supplier=order.supplier.name, total=euros(order.total))
+    for code, total in documents.below_minimum.items():
+        ctx.say("below_minimum", workspace, supplier=code, total=euros(total))
+    if documents.late_pages:
+        ctx.say("late_pages", workspace, count=documents.late_pages)
+
+
+@click.command("payment", help="Enregistre ou corrige le paiement d'un bon (remplace ce qui a été lu au scan).")
+@click.argument("form", type=int)
+@click.option("--mois", "month", default=None)
+@click.option("--mode", "method", required=True, type=click.Choice(PAYMENT_METHODS))
+@click.option("--montant", "amount", required=True, help="En euros, par exemple 12,50.")
+@click.option("--financeur", "scheme", default="", help="Chèque alimentaire : le dispositif ou le financeur.")
+@click.option("--note", default="")
+@click.option("--ajouter", "add", is_flag=True, help="Ajoute un paiement au lieu de remplacer (paiement en plusieurs fois).")
+@click.option("--par", "by", default=None, help="Qui saisit (enregistré).")
+@pass_context
+def payment_command(ctx: Context, form: int, month: str | None, method: str, amount: str, scheme: str,
+                    note: str, add: bool, by: str | None) -> None:
+    workspace = ctx.workspace()
+    data = ctx.month(workspace, month)
+    payment = closing.record_payment(workspace, data, form, method, amount, scheme, note, add, by)
+    ctx.say("payment_done", workspace, form=form, amount=euros(payment.amount), method=method)
+
+
+COMMANDS = (init_command, check_command, month_group, print_command, site_command, demo_command,
+            scan_command, status_command, export_group, documents_command, payment_command,
+            review_command)

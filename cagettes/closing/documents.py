@@ -1,0 +1,176 @@
+"""The closing documents as PDF: supplier purchase orders, site signing sheets, receipts, absentees.
+
+Where they go:
+- ``output/<month>/fournisseurs/``: one purchase order per supplier (no personal data);
+- ``output/<month>/private/distribution/``: per site, the signing sheet (liste d'émargement) in
+  three print sizes with its sorting matrix, the members' receipts, and the members whose form
+  did not come back. These hold names: private.
+
+Templates are in ``forms/templates/docs/`` and, like every template, can be overridden from
+the workspace's ``templates/`` folder.
+"""
+from __future__ import annotations
+
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from cagettes.core import dates
+from cagettes.core.paths import MonthPaths, slug
+from cagettes.core.private import private_dir, private_file
+from cagettes.closing import summaries
+from cagettes.closing.accounts import Account, MonthAccounts
+from cagettes.closing.allocation import FAIR_RULE
+from cagettes.closing.texts import receipt_texts
+from cagettes.forms import layout, pictos
+from cagettes.forms.templating import render_template, template_file
+from cagettes.forms.variants import font_urls
+
+SHEET_SIZES = {"S": "petit", "M": "moyen", "L": "grand"}  # print sizes of the signing sheet
+
+
+@dataclass(frozen=True)
+class Written:
+    suppliers: list[Path]
+    sheets: list[Path]
+    receipts: list[Path]
+    absentees: list[Path]
+
+    @property
+    def all(self) -> list[Path]:
+        return self.suppliers + self.sheets + self.receipts + self.absentees
+
+
+def write_documents(accounts: MonthAccounts, month_dir: Path, env: jinja2.Environment, jobs: int = 2) -> Written:
+    """Templates are filled here; WeasyPrint, the slow part, runs on ``jobs`` processes."""
+    suppliers_dir, private = MonthPaths(month_dir).suppliers, MonthPaths(month_dir).distribution
+    suppliers_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(private)  # names, orders and money
+    written = Written([], [], [], [])
+    with tempfile.TemporaryDirectory(prefix="cagettes-pictos-") as scratch:
+        common = {**common_context(accounts, env), "pictos": png_pictos_by_ref(accounts, Path(scratch))}
+        tasks = [(written.suppliers, page(env, "docs/supplier_order.html", {**common, "order": o},
+                                          suppliers_dir / f"bon-de-commande-{slug(o.supplier.code)}.pdf"))
+                 for o in summaries.supplier_orders(accounts)]
+        for site in accounts.month.sites:
+            tasks += site_tasks(accounts, site, {**common, **site_context(accounts, site)}, env, private, written)
+        for target, path in zip([t[0] for t in tasks], to_pdfs([t[1] for t in tasks], jobs)):
+            target.append(path)
+    for path in written.sheets + written.receipts + written.absentees:
+        private_file(path)
+    return written
+
+
+def site_tasks(accounts: MonthAccounts, site, context: dict, env: jinja2.Environment, private: Path,
+               written: Written) -> list[tuple[list, "PdfJob"]]:
+    name = slug(site.code)
+    tasks = [(written.sheets, page(env, "docs/signing_sheet.html", {**context, "size": size},
+                                   private / f"emargement-{name}-{size}.pdf")) for size in SHEET_SIZES]
+    receipts = [receipt(a, accounts, context["pictos"]) for a in accounts.of_site(site.code)]
+    tasks.append((written.receipts, page(env, "docs/receipts.html", {**context, "receipts": receipts},
+                                         private / f"recus-{name}.pdf")))
+    tasks.append((written.absentees, page(env, "docs/not_returned.html", context, private / f"sans-bon-{name}.pdf")))
+    return tasks
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    html: str
+    base: str  # folder that relative URLs in the HTML start from
+    path: Path
+
+
+def page(env: jinja2.Environment, template: str, context: dict, path: Path) -> PdfJob:
+    return PdfJob(render_template(env, template, **context), str(template_file(env, template).parent), path)
+
+
+def to_pdf(job: PdfJob) -> Path:
+    layout.render(job.html, job.base).write_pdf(job.path)
+    return job.path
+
+
+def to_pdfs(pdf_jobs: list[PdfJob], workers: int) -> list[Path]:
+    if workers <= 1 or len(pdf_jobs) < 2:
+        return [to_pdf(job) for job in pdf_jobs]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(to_pdf, pdf_jobs))
+
+
+def common_context(accounts: MonthAccounts, env: jinja2.Environment) -> dict:
+    month = accounts.month
+    return {
+        "month": month,
+        "month_label": dates.month_name(*month.year_month, "fr"),
+        "association": month.association,
+        "order_date": dates.long_date(month.supplier_order_date, "fr"),
+        "deliveries": {code: dates.long_slot(d.date, d.opens, d.closes, "fr") for code, d in month.deliveries.items()},
+        "closing": accounts.closing,
+        "fonts": font_urls(),
+        "stylesheet": template_file(env, "docs/docs.css").as_uri(),
+        "picto_credit": pictos.CREDIT,
+        "fair_rule": FAIR_RULE,
+        "pictos": {p.ref: pictos.picto_url(p.picto) for p in month.products},  # SVG, for HTML pages
+        "cut_reasons": {ref: a.cut_reason for ref, a in accounts.allocation.products.items()},
+    }
+
+
+def site_context(accounts: MonthAccounts, site) -> dict:
+    site_accounts = sorted(accounts.of_site(site.code), key=sort_key)
+    products = summaries.products_of_site(accounts, site.code)
+    return {
+        "site": site,
+        "rows": [sheet_row(a, summaries.short_labels(accounts.month.products)) for a in site_accounts],
+        "matrices": [{"products": chunk, "rows": [(a, summaries.given_of(a)) for a in site_accounts],
+                      "totals": summaries.site_column_totals(site_accounts, chunk)}
+                     for chunk in summaries.matrix_chunks(products)],
+        "absent": summaries.not_returned(accounts, site.code),
+    }
+
+
+def sort_key(account: Account) -> tuple:
+    member = account.slot.member
+    return (0, *member.sort_key) if member else (1, "", str(account.slot.number))
+
+
+def who(account: Account) -> str:
+    member = account.slot.member
+    if member:
+        return member.display_name
+    return f"Bon libre n° {account.slot.number}"
+
+
+def sheet_row(account: Account, labels: dict[str, str]) -> dict:
+    return {
+        "account": account,
+        "who": who(account),
+        "number": account.member_number,
+        "goods": [(l.given, labels[l.product.ref]) for l in account.lines if l.given],
+        "cuts": [(l.cut, labels[l.product.ref], l.product.ref) for l in account.lines if l.cut],
+    }
+
+
+def receipt(account: Account, accounts: MonthAccounts, picto_urls: dict[str, str]) -> dict:
+    lang = account.slot.lang
+    return {
+        "account": account,
+        "lang": lang,
+        "t": receipt_texts(lang),
+        "who": who(account),
+        "lines": [{"line": l, "picto": picto_urls[l.product.ref]} for l in account.lines],
+        "month_label": dates.month_name(*accounts.month.year_month, lang),
+        "pickup": dates.long_slot(*delivery_parts(accounts, account), lang),
+    }
+
+
+def delivery_parts(accounts: MonthAccounts, account: Account) -> tuple:
+    d = accounts.month.deliveries[account.slot.site]
+    return d.date, d.opens, d.closes
+
+
+def png_pictos_by_ref(accounts: MonthAccounts, folder: Path) -> dict[str, str]:
+    products = accounts.month.products
+    urls = pictos.png_pictos((p.picto for p in products), folder)
+    return {p.ref: urls[p.picto] for p in products}

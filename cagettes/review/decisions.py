@@ -1,0 +1,446 @@
+"""Volunteers' decisions on the pages the scanner set aside, and what they do to the orders.
+
+No web here: the review page (``cagettes.web``) calls these functions, and so do the tests.
+
+The scanner's readings (``box_readings``) are never changed. A page's lines (``page_lines``)
+are recomputed from them with the form's own rules (``scan.decide.apply_rules``), each box a
+volunteer decided taking the volunteer's state; ``scan.orders.order_rows`` reads those lines,
+so the order follows at once. A page's outcome follows too: accepted once no doubt is left or
+when a volunteer accepts it as it is; rejected with the volunteer's reason; a second scan of a
+printed page counts only once a volunteer chose it over the first. Every decision is logged
+with who made it and when (``review_decisions``) and can be undone.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from cagettes.storage import db
+from cagettes.core.errors import ReviewError
+from cagettes.core.i18n import translate
+from cagettes.forms.manifest import page_boxes
+from cagettes.scan.decide import CANCELLED, DOUBTFUL, EMPTY, MARKED, BoxDecision, apply_rules, choose_one, group_key
+from cagettes.scan.orders import snapshot_members
+from cagettes.scan.pipeline import insert_lines
+from cagettes.scan.recognise import ACCEPTED, REJECTED, REVIEW, doubt_reasons
+
+BOX, ACCEPT, REJECT, ASSIGN, KEEP = "box", "accept", "reject", "assign", "keep_scan"
+DECIDABLE = (MARKED, EMPTY, CANCELLED)
+NOT_KEPT = "conflict_not_kept"  # reason of a scan a volunteer did not keep
+PAGE_FIELDS = ("outcome", "reason", "detail", "conflict_of", "review_reasons")
+NAME_MAX, REASON_MAX = 80, 200  # characters, as the columns hold them
+
+MESSAGES = {
+    "no_page": {"fr": "La page scannée n° {page} n'existe pas dans ce mois.",
+                "en": "Scanned page {page} does not exist in this month."},
+    "rejected": {"fr": "La page scannée n° {page} est refusée : défaites d'abord ce refus pour la modifier.",
+                 "en": "Scanned page {page} is rejected: undo the rejection first to change it."},
+    "no_box": {"fr": "La case « {box} » n'est pas sur la page scannée n° {page}.",
+               "en": "Box \"{box}\" is not on scanned page {page}."},
+    "bad_state": {"fr": "État de case inconnu « {state} » : choisissez cochée, vide ou remplie (annulée).",
+                  "en": "Unknown box state \"{state}\": choose marked, empty or filled (cancelled)."},
+    "no_reason": {"fr": "Écrivez pourquoi la page est refusée.", "en": "Write why the page is rejected."},
+    "no_name": {"fr": "Écrivez votre prénom : chaque décision garde le nom de qui l'a prise.",
+                "en": "Write your name: each decision keeps who made it."},
+    "not_walkin": {"fr": "Le bon n° {form} est nominatif : seul un bon libre peut être attribué à un membre.",
+                   "en": "Form {form} is a member's form: only a walk-in form can be given to a member."},
+    "no_member": {"fr": "Aucun membre n° « {member} » ce mois-ci : vérifiez le numéro sur la liste des membres.",
+                  "en": "No member number \"{member}\" this month: check the number on the members list."},
+    "no_conflict": {"fr": "La page scannée n° {page} n'a pas d'autre scan : il n'y a rien à choisir.",
+                    "en": "Scanned page {page} has no other scan: there is nothing to choose."},
+    "no_decision": {"fr": "La décision n° {decision} n'existe pas ou est déjà défaite.",
+                    "en": "Decision {decision} does not exist or is already undone."},
+    "not_last": {"fr": "Défaites d'abord la décision n° {later}, plus récente, sur la même page.",
+                 "en": "First undo decision {later}, which is more recent, on the same page."},
+}
+
+
+@dataclass(frozen=True)
+class Review:
+    """One month's review: its database and the manifest that says where each box is."""
+
+    engine: sa.Engine
+    month: str
+    manifest: dict
+    printed: dict[str, dict]  # the manifest's pages by identifier
+    lang: str = "fr"
+
+    @classmethod
+    def open(cls, engine: sa.Engine, manifest_path: str | Path, lang: str = "fr") -> "Review":
+        manifest = json.loads(Path(manifest_path).read_text(encoding="utf-8"))
+        return cls(engine, manifest["month"], manifest, {page["id"]: page for page in manifest["pages"]}, lang)
+
+    def printed_page(self, page_id: str) -> dict:
+        return self.printed[page_id]
+
+    def boxes(self, page_id: str) -> list[dict]:
+        return page_boxes(self.manifest, self.printed_page(page_id))
+
+    def error(self, key: str, **params) -> ReviewError:
+        """A decision that cannot be taken as asked; the message says what to do instead."""
+        return ReviewError(translate(MESSAGES, key, self.lang, **params), lang=self.lang)
+
+
+# ---------------------------------------------------------------- decisions
+
+def decide_box(review: Review, page: int, box: str, state: str, who: str) -> int:
+    """A volunteer says what a box holds: marked, empty, or cancelled (filled in)."""
+    if state not in DECIDABLE:
+        raise review.error("bad_state", state=state)
+    with review.engine.begin() as conn:
+        row = open_page(review, conn, page)
+        if box not in readings_of(conn, page):
+            raise review.error("no_box", box=box, page=page)
+        decision = log(review, conn, row, BOX, who, box=box, value=state)
+        refresh(review, conn, row["id"])
+    return decision
+
+
+def accept(review: Review, page: int, who: str) -> int:
+    """The page counts as it is; lines still in doubt stay ``douteux`` in the order."""
+    with review.engine.begin() as conn:
+        row = open_page(review, conn, page)
+        decision = log(review, conn, row, ACCEPT, who)
+        refresh(review, conn, page)
+    return decision
+
+
+def reject(review: Review, page: int, reason: str, who: str) -> int:
+    reason = " ".join(reason.split())[:REASON_MAX]
+    if not reason:
+        raise review.error("no_reason")
+    with review.engine.begin() as conn:
+        row = open_page(review, conn, page)
+        decision = log(review, conn, row, REJECT, who, value=reason, before={"pages": snapshot(conn, [page])})
+        set_fields(conn, page, outcome=REJECTED, reason=reason, detail=f"refusée par {clean_name(review, who)}")
+    return decision
+
+
+def assign(review: Review, page: int, member: str, who: str) -> int:
+    """A walk-in form becomes a member's: its order lines carry that member from now on."""
+    member = member.strip()
+    with review.engine.begin() as conn:
+        row = open_page(review, conn, page)
+        form = walkin_form(review, conn, row)
+        if member not in snapshot_members(conn, review.month):
+            raise review.error("no_member", member=member)
+        before = {"form": form, **assignment(conn, review.month, form)}
+        decision = log(review, conn, row, ASSIGN, who, value=member, before=before)
+        set_assignment(conn, review.month, form, member, decision)
+        for other in form_pages(conn, review.month, form):
+            refresh(review, conn, other)
+    return decision
+
+
+def keep_scan(review: Review, page: int, who: str) -> int:
+    """Of several scans of one printed page, this one counts; the others are set aside."""
+    with review.engine.begin() as conn:
+        row = open_page(review, conn, page)
+        others = [p for p in same_printed_page(conn, row) if p != page]
+        if row["conflict_of"] is None and not others:
+            raise review.error("no_conflict", page=page)
+        decision = log(review, conn, row, KEEP, who, value=str(page),
+                       before={"pages": snapshot(conn, [page, *others])})
+        # The others stop counting before this one starts: the database allows one counted
+        # scan per printed page (db.EFFECTIVE_SCAN), even inside a transaction.
+        for other in others:
+            set_fields(conn, other, conflict_of=page, outcome=REJECTED, reason=NOT_KEPT,
+                       detail=f"scan n° {page} gardé par {clean_name(review, who)}")
+        set_fields(conn, page, conflict_of=None)
+        refresh(review, conn, page)
+    return decision
+
+
+def undo(review: Review, decision: int, who: str) -> None:
+    """Undo one decision: the pages and the order are as if it had never been taken."""
+    with review.engine.begin() as conn:
+        row = active_decision(review, conn, decision)
+        later = later_blocking(conn, row)
+        if later is not None:
+            raise review.error("not_last", later=later)
+        conn.execute(db.review_decisions.update().where(db.review_decisions.c.id == decision).values(
+            undone_at=now(), undone_by=clean_name(review, who)))
+        for page in restore(conn, review.month, row):
+            refresh(review, conn, page)
+
+
+# ---------------------------------------------------------------- recomputing a page
+
+def refresh(review: Review, conn, page: int) -> None:
+    """Lines from the readings and the volunteers' box decisions; then the outcome, unless rejected."""
+    row = page_row(conn, page)
+    states = current_states(conn, page)
+    lines = apply_rules(review.boxes(row["page_id"]), states)
+    conn.execute(db.page_lines.delete().where(db.page_lines.c.scanned_page == page))
+    insert_lines(conn, page, [asdict(line) for line in lines])
+    if row["outcome"] == REJECTED:
+        return
+    if assigned_member(conn, review.month, row["form"]) is not None:  # the volunteer settled the number
+        lines = [line for line in lines if line.kind != "member_number"]
+    outcome, reasons = page_outcome(doubt_reasons(lines), row["conflict_of"] is not None, accepted(conn, page))
+    set_fields(conn, page, outcome=outcome, reason=reasons[0] if outcome == REVIEW else "", review_reasons=reasons)
+
+
+def page_outcome(doubts: list[str], conflict: bool, accepted_by_volunteer: bool) -> tuple[str, list[str]]:
+    """A conflict always waits for a volunteer; doubts wait unless a volunteer accepted the page."""
+    reasons = (["conflict"] if conflict else []) + doubts
+    if conflict or (doubts and not accepted_by_volunteer):
+        return REVIEW, reasons
+    return ACCEPTED, reasons
+
+
+def current_states(conn, page: int) -> dict[str, BoxDecision]:
+    """Each box as the scanner read it, or as a volunteer decided it (the latest decision wins)."""
+    decided = decided_boxes(conn, page)
+    states = {}
+    for box, reading in readings_of(conn, page).items():
+        if box in decided:
+            states[box] = BoxDecision(box, decided[box], 1.0, reading["score"], "volunteer")
+        else:
+            states[box] = BoxDecision(box, reading["state"], reading["confidence"], reading["score"], reading["reason"])
+    return states
+
+
+# ---------------------------------------------------------------- what is left to decide
+
+@dataclass(frozen=True)
+class BoxItem:
+    """One box a volunteer should look at, and where it is."""
+
+    page: int  # scanned page
+    page_id: str
+    form: int
+    page_number: int
+    box: dict  # the manifest's box: id, kind, rect, product, value, column
+    state: str  # as read now
+    confidence: float
+    reason: str  # why the box is in doubt (band, beside...), or else its group (several_marked...)
+
+
+def queue(review: Review) -> list[BoxItem]:
+    """Boxes to decide on pages waiting for review, lowest confidence first."""
+    items = []
+    with review.engine.connect() as conn:
+        for row in pages_to_review(conn, review.month):
+            items.extend(page_items(review, conn, row))
+    return sorted(items, key=lambda i: (i.confidence, i.form, i.page_number, i.box["rect"][1], i.box["rect"][0]))
+
+
+def page_items(review: Review, conn, row: dict) -> list[BoxItem]:
+    states = current_states(conn, row["id"])
+    decided = decided_boxes(conn, row["id"])
+    groups = defaultdict(list)
+    for box in review.boxes(row["page_id"]):
+        groups[group_key(box)].append(box)
+    items = []
+    for boxes in groups.values():
+        _, status, reason = choose_one([(b["id"], states[b["id"]]) for b in boxes])
+        if status == "doubtful":
+            items.extend(BoxItem(row["id"], row["page_id"], row["form"], row["page"], b, states[b["id"]].state,
+                                 states[b["id"]].confidence, states[b["id"]].reason or reason)
+                         for b in candidates(boxes, states, decided))
+    return items
+
+
+def candidates(boxes: list[dict], states: dict[str, BoxDecision], decided: dict[str, str]) -> list[dict]:
+    """The doubtful boxes of a group; without any, its marks a volunteer has not confirmed yet."""
+    doubtful = [b for b in boxes if states[b["id"]].state == DOUBTFUL]
+    return doubtful or [b for b in boxes if states[b["id"]].state in (MARKED, CANCELLED) and b["id"] not in decided]
+
+
+def pages_to_review(conn, month: str, conflicts: bool = False) -> list[dict]:
+    """Pages waiting for a volunteer: conflicts apart (a scan must be chosen before its boxes)."""
+    t = db.scanned_pages.c
+    pending = t.conflict_of.isnot(None) if conflicts else t.conflict_of.is_(None)
+    query = sa.select(db.scanned_pages).where(t.month == month, t.outcome == REVIEW, pending)
+    return [dict(r) for r in conn.execute(query.order_by(t.form, t.page, t.id)).mappings()]
+
+
+def same_printed_page(conn, row: dict) -> list[int]:
+    """Every scan of this printed page still in play (not rejected)."""
+    t = db.scanned_pages.c
+    query = sa.select(t.id).where(t.month == row["month"], t.page_id == row["page_id"], t.outcome != REJECTED)
+    return list(conn.execute(query.order_by(t.id)).scalars())
+
+
+def history(review: Review, limit: int = 30) -> list[dict]:
+    """The latest decisions, newest first, each saying whether it can be undone now."""
+    t = db.review_decisions.c
+    with review.engine.connect() as conn:
+        rows = [dict(r) for r in conn.execute(sa.select(db.review_decisions).where(t.month == review.month)
+                                              .order_by(t.id.desc()).limit(limit)).mappings()]
+        for row in rows:
+            row["undoable"] = row["undone_at"] is None and later_blocking(conn, row) is None
+    return rows
+
+
+def walkin_forms(review: Review) -> list[dict]:
+    """Walk-in forms back this month: the member a volunteer gave each to, or the number read on it."""
+    walkin = [p["id"] for p in review.manifest["pages"] if p["walkin"]]
+    t = db.scanned_pages.c
+    forms: dict[int, dict] = {}
+    with review.engine.connect() as conn:
+        rows = conn.execute(sa.select(t.id, t.form).where(
+            t.month == review.month, t.outcome != REJECTED, t.conflict_of.is_(None), t.page_id.in_(walkin))
+            .order_by(t.form, t.page)).all()
+        for page, form in rows:
+            entry = forms.setdefault(form, {"form": form, "page": page, "read": None,
+                                            "assigned": assigned_member(conn, review.month, form)})
+            entry["read"] = entry["read"] or member_number_read(conn, page)
+    return list(forms.values())
+
+
+def member_number_read(conn, page: int) -> str | None:
+    t = db.page_lines.c
+    return conn.execute(sa.select(t.value).where(t.scanned_page == page, t.kind == "member_number",
+                                                 t.status == "confirmed")).scalar()
+
+
+# ---------------------------------------------------------------- storage helpers
+
+def page_row(conn, page: int) -> dict | None:
+    row = conn.execute(sa.select(db.scanned_pages).where(db.scanned_pages.c.id == page)).mappings().first()
+    return dict(row) if row else None
+
+
+def open_page(review: Review, conn, page: int) -> dict:
+    """A page of this month that a volunteer may still change."""
+    row = page_row(conn, page)
+    if row is None or row["month"] != review.month or not row["page_id"] or row["page_id"] not in review.printed:
+        raise review.error("no_page", page=page)
+    if row["outcome"] == REJECTED:
+        raise review.error("rejected", page=page)
+    return row
+
+
+def readings_of(conn, page: int) -> dict[str, dict]:
+    query = sa.select(db.box_readings).where(db.box_readings.c.scanned_page == page)
+    return {r["box"]: dict(r) for r in conn.execute(query).mappings()}
+
+
+def active(conn, page: int, action: str) -> list[dict]:
+    t = db.review_decisions.c
+    query = sa.select(db.review_decisions).where(t.scanned_page == page, t.action == action, t.undone_at.is_(None))
+    return [dict(r) for r in conn.execute(query.order_by(t.id)).mappings()]
+
+
+def decided_boxes(conn, page: int) -> dict[str, str]:
+    return {row["box"]: row["value"] for row in active(conn, page, BOX)}  # in id order: the latest wins
+
+
+def accepted(conn, page: int) -> bool:
+    return bool(active(conn, page, ACCEPT))
+
+
+def clean_name(review: Review, who: str) -> str:
+    name = " ".join((who or "").split())[:NAME_MAX]
+    if not name:
+        raise review.error("no_name")
+    return name
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def log(review: Review, conn, row: dict, action: str, who: str, box: str | None = None,
+        value: str | None = None, before: dict | None = None) -> int:
+    result = conn.execute(db.review_decisions.insert().values(
+        month=review.month, scanned_page=row["id"], action=action, box=box, value=value, before=before or {},
+        reviewer=clean_name(review, who), decided_at=now()))
+    return int(result.inserted_primary_key[0])
+
+
+def snapshot(conn, pages: list[int]) -> dict[str, dict]:
+    """What a page-wide decision may change on each page, to put it back on undo."""
+    rows = {page: page_row(conn, page) for page in pages}
+    return {str(page): {k: row[k] for k in PAGE_FIELDS} for page, row in rows.items()}
+
+
+def set_fields(conn, page: int, **values) -> None:
+    conn.execute(db.scanned_pages.update().where(db.scanned_pages.c.id == page).values(**values))
+
+
+def walkin_form(review: Review, conn, row: dict) -> int:
+    member = conn.execute(sa.select(db.forms.c.member).where(
+        db.forms.c.month == review.month, db.forms.c.number == row["form"])).first()
+    if member is None or member[0] is not None:
+        raise review.error("not_walkin", form=row["form"])
+    return row["form"]
+
+
+def assigned_member(conn, month: str, form: int | None) -> str | None:
+    return assignment(conn, month, form)["member"]
+
+
+def assignment(conn, month: str, form: int | None) -> dict:
+    t = db.walkin_members.c
+    row = conn.execute(sa.select(t.member, t.decision).where(t.month == month, t.form == form)).mappings().first()
+    return dict(row) if row else {"member": None, "decision": None}
+
+
+def set_assignment(conn, month: str, form: int, member: str | None, decision: int | None) -> None:
+    t = db.walkin_members.c
+    conn.execute(db.walkin_members.delete().where(t.month == month, t.form == form))
+    if member is not None:
+        conn.execute(db.walkin_members.insert().values(month=month, form=form, member=member, decision=decision))
+
+
+def form_pages(conn, month: str, form: int) -> list[int]:
+    t = db.scanned_pages.c
+    return list(conn.execute(sa.select(t.id).where(t.month == month, t.form == form, t.outcome != REJECTED)).scalars())
+
+
+def active_decision(review: Review, conn, decision: int) -> dict:
+    t = db.review_decisions.c
+    row = conn.execute(sa.select(db.review_decisions).where(
+        t.id == decision, t.month == review.month, t.undone_at.is_(None))).mappings().first()
+    if row is None:
+        raise review.error("no_decision", decision=decision)
+    return dict(row)
+
+
+def touched(row: dict) -> set[str]:
+    """What a decision changed besides lines: its pages, or its walk-in form."""
+    keys = {f"page:{p}" for p in row["before"].get("pages", {})}
+    if row["action"] == ASSIGN:
+        keys.add(f"form:{row['before']['form']}")
+    return keys
+
+
+def later_blocking(conn, row: dict) -> int | None:
+    """A later active decision that changed the same things: it must be undone first.
+
+    Box decisions and acceptances are recomputed, so they never block; a rejection, a chosen
+    scan or an assignment puts back what it saw, which is only right if nothing later changed it.
+    """
+    keys = touched(row)
+    if not keys:
+        return None
+    t = db.review_decisions.c
+    later = conn.execute(sa.select(db.review_decisions).where(
+        t.month == row["month"], t.id > row["id"], t.undone_at.is_(None), t.action.in_((REJECT, KEEP, ASSIGN)))
+        .order_by(t.id.desc())).mappings()
+    return next((r["id"] for r in later if touched(dict(r)) & keys), None)
+
+
+def counts(values: dict) -> bool:
+    """Whether a page with these fields is the scan that counts for its printed page."""
+    return values.get("outcome") != REJECTED and values.get("conflict_of") is None
+
+
+def restore(conn, month: str, row: dict) -> list[int]:
+    """Put back what the decision changed; the pages to recompute."""
+    before = row["before"]
+    # Pages that stop counting first, then those that count again: one counted scan per page.
+    for page, values in sorted(before.get("pages", {}).items(), key=lambda item: counts(item[1])):
+        set_fields(conn, int(page), **values)
+    if row["action"] == ASSIGN:
+        set_assignment(conn, month, before["form"], before["member"], before["decision"])
+        return form_pages(conn, month, before["form"])
+    return [row["scanned_page"], *(int(p) for p in before.get("pages", {}))]

@@ -1,0 +1,66 @@
+"""Closing a month, writing its documents, recording payments, exporting its orders."""
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from cagettes import closing
+from cagettes.closing.accounts import parse_amount
+from cagettes.closing.state import Closing
+from cagettes.closing.summaries import SupplierOrder, supplier_orders
+from cagettes.core.month import MonthData
+from cagettes.forms.templating import make_env
+from cagettes.scan import orders
+from cagettes.storage.workspace import Workspace
+
+
+def who_acts(name: str | None) -> str:
+    """Who is recorded as acting: the name given, or the computer's user."""
+    return (name or "").strip() or getpass.getuser()
+
+
+def close_month(workspace: Workspace, data: MonthData, by: str | None = None, force: bool = False) -> Closing:
+    """Freeze the month's orders (refused while pages await review, unless ``force``)."""
+    return closing.close_month(workspace.engine(), data, who_acts(by), force)
+
+
+def reopen_month(workspace: Workspace, month: str, reason: str, by: str | None = None) -> None:
+    closing.reopen_month(workspace.engine(), month, who_acts(by), reason)
+
+
+@dataclass(frozen=True)
+class Documents:
+    month: str
+    written: list[Path]
+    suppliers_dir: Path
+    private_dir: Path
+    orders: list[SupplierOrder]
+    below_minimum: dict[str, Decimal]  # supplier code -> total ordered, under its minimum
+    late_pages: int
+
+
+def write_documents(workspace: Workspace, data: MonthData) -> Documents:
+    """Supplier orders, signing sheets, receipts, the absentees' list and the dashboards."""
+    engine = workspace.engine()
+    accounts = closing.month_accounts(engine, data)
+    paths = workspace.paths(data.month)
+    written = closing.write_all(engine, accounts, paths.root, make_env(workspace.templates_dir))
+    late = closing.late_pages(engine, accounts.closing)
+    return Documents(data.month, written, paths.suppliers, paths.distribution, supplier_orders(accounts),
+                     dict(accounts.allocation.below_minimum), len(late))
+
+
+def record_payment(workspace: Workspace, data: MonthData, form: int, method: str, amount: str,
+                   scheme: str = "", note: str = "", add: bool = False, by: str | None = None) -> closing.Payment:
+    """A payment typed by a volunteer; it replaces what the scan read, or adds to it (``add``)."""
+    payment = closing.Payment(method, parse_amount(amount), scheme, "saisie")
+    closing.record_payment(workspace.engine(), data, form, payment, who_acts(by), note, add)
+    return payment
+
+
+def export_orders(workspace: Workspace, data: MonthData, output: Path | None = None) -> tuple[int, Path]:
+    """The order lines as CSV (private: names and orders); returns (lines, path)."""
+    path = output or workspace.paths(data.month).orders_csv
+    return orders.export_orders(workspace.engine(), data, path), path

@@ -1,0 +1,78 @@
+"""Reading returned forms: a batch of files, or the workspace's inbox.
+
+A watched-folder station is a loop around :func:`scan_inbox`: each call reads what arrived since
+the last one and archives it, so nothing is read twice.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cagettes.core.errors import MonthError
+from cagettes.core.month import MonthData
+from cagettes.forms import manifest
+from cagettes.scan import inputs, notices, pipeline
+from cagettes.storage.workspace import Workspace
+
+
+@dataclass
+class ScanResult:
+    """A batch read: its counts, and a sentence for each page not accepted."""
+
+    files: list[Path]
+    summary: pipeline.BatchSummary = field(default_factory=pipeline.BatchSummary)
+    notices: dict[str, list[str]] = field(default_factory=lambda: {"rejected": [], "needs_review": []})
+
+
+def scan_job(workspace: Workspace, data: MonthData) -> pipeline.Job:
+    """What the scanner's workers need for ``data``'s month; refused before any work if the month
+    was never printed or its manifest is damaged."""
+    paths = workspace.paths(data.month)
+    if not paths.manifest.is_file():
+        raise MonthError(f"Le mois {data.month} n'a pas encore été imprimé (pas de {paths.manifest}) : "
+                         f"lancez d'abord « cagettes print {data.month} ».")
+    check_manifest(paths.manifest, data.month)
+    return pipeline.Job(data.month, str(paths.manifest), data.secret, str(paths.scans))
+
+
+def check_manifest(path: Path, month: str) -> None:
+    """Read once here, in the main process, so that a damaged manifest is said before any work."""
+    try:
+        manifest.read(path)
+    except ValueError as error:  # JSON cut short, not UTF-8, or not a manifest
+        raise MonthError(f"Le manifeste {path} est illisible ({error}) : il a peut-être été coupé pendant "
+                         f"l'impression. Relancez « cagettes print {month} » pour l'écrire de nouveau.") from None
+
+
+def files_to_read(workspace: Workspace, targets: Sequence[Path]) -> list[Path]:
+    """The files named or inside the folders named, less the inbox's archive (already read)."""
+    archived = workspace.inbox / "archive"
+    return [f for f in inputs.iter_files(targets) if isinstance(f, Path) and archived not in f.parents]
+
+
+def page_count(files: Sequence[Path]) -> int:
+    """The pages of ``files``, for a progress bar (a file that cannot be counted counts one)."""
+    return sum(inputs.count_pages(f) or 1 for f in files)
+
+
+def scan_batch(workspace: Workspace, data: MonthData, files: list[Path], jobs: int = 2,
+               progress: Callable[[int], None] | None = None, lang: str | None = None) -> ScanResult:
+    """Read ``files``: every page ends accepted, set aside for review, or rejected with its reason."""
+    job = scan_job(workspace, data)
+    engine = workspace.engine()
+    before = notices.last_page_row(engine)
+    summary = pipeline.scan(engine, job, files, jobs, progress=progress)
+    said = notices.batch_notices(engine, data.month, before, lang or workspace.config.lang)
+    return ScanResult(files, summary, said)
+
+
+def scan_inbox(workspace: Workspace, data: MonthData, jobs: int = 2,
+               progress: Callable[[int], None] | None = None, lang: str | None = None) -> ScanResult:
+    """Read what is in the inbox (scans/), then move it to scans/archive/."""
+    files = files_to_read(workspace, [workspace.inbox])
+    if not files:
+        return ScanResult(files)
+    result = scan_batch(workspace, data, files, jobs, progress, lang)
+    pipeline.archive(files, workspace.inbox)
+    return result

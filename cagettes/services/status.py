@@ -1,0 +1,29 @@
+"""Where a month stands: forms back per site, missing pages, pages to review or rejected,
+and whether the month is closed."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cagettes.closing.state import Closing, current_closing, late_pages
+from cagettes.core.month import MonthData
+from cagettes.forms import manifest
+from cagettes.scan.orders import MonthStatus, month_status as scan_status
+from cagettes.services.scanning import scan_job
+from cagettes.storage.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Status:
+    scans: MonthStatus
+    closing: Closing | None
+    late_pages: int  # read after the closing: kept, not ordered
+
+
+def month_status(workspace: Workspace, data: MonthData) -> Status:
+    engine = workspace.engine()
+    scan_job(workspace, data)  # the month was printed, and its manifest is whole
+    printed = manifest.read(workspace.paths(data.month).manifest)
+    pages_per_form = {p["form"]: p["pages"] for p in printed["pages"]}
+    closing = current_closing(engine, data.month)
+    late = len(late_pages(engine, closing)) if closing else 0
+    return Status(scan_status(engine, data, pages_per_form), closing, late)

@@ -1,0 +1,24 @@
+"""Storage: the database, its migrations, the workspace on disk and the months opened in it.
+
+:func:`connect` is the way in: every engine the application uses comes from it, its schema
+brought to the latest migration first.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from cagettes.core.errors import DatabaseError
+from cagettes.core.private import private_database
+from cagettes.storage import db, migrations
+
+
+def connect(url: str) -> sa.Engine:
+    """An engine on ``url``, its schema brought to the latest migration first."""
+    private_database(url)  # names and orders: the file is the owner's alone
+    engine = db.make_engine(url)
+    try:
+        migrations.upgrade(engine)
+    except (sa.exc.OperationalError, sa.exc.DatabaseError) as error:  # the latter: a file that is not SQLite
+        engine.dispose()
+        raise DatabaseError(db.unreachable_message(engine.url, error)) from error
+    return engine

@@ -1,0 +1,135 @@
+"""Opening a month: freeze the catalog and the calendar, number the forms.
+
+Everything the printing stage needs is copied into the database at opening, so later edits to
+the spreadsheets (a new price, a member who moved site) never change a month already open.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from cagettes.storage import db
+from cagettes.core.calendar import Delivery, month_calendar, parse_month
+from cagettes.core.config import Config
+from cagettes.core.errors import MonthError
+from cagettes.core.model import Catalog, Member, Product, Site, Supplier
+from cagettes.core.month import Association, FormSlot, MonthData
+
+_DECODERS = {"Decimal": Decimal, "dt.time": dt.time.fromisoformat, "dt.date": dt.date.fromisoformat,
+             "tuple[str, ...]": tuple}
+
+
+def open_month(engine: sa.Engine, config: Config, catalog: Catalog, month_text: str) -> MonthData:
+    year, month = parse_month(month_text, config.lang)
+    month_key = f"{year:04d}-{month:02d}"
+    try:
+        with engine.begin() as conn:
+            if conn.execute(sa.select(db.months.c.month).where(db.months.c.month == month_key)).first():
+                raise MonthError(already_open_message(month_key))
+            calendar = month_calendar(year, month, catalog.sites, config.calendar)
+            snapshot = build_snapshot(config, catalog, calendar.deliveries)
+            conn.execute(db.months.insert().values(
+                month=month_key, status="open", opened_at=dt.datetime.now(dt.timezone.utc),
+                forms_date=calendar.forms_date, deadline=calendar.deadline,
+                supplier_order_date=calendar.supplier_order_date, snapshot=snapshot))
+            conn.execute(db.forms.insert(), number_forms(month_key, catalog, config.free_forms_per_site))
+    except sa.exc.IntegrityError:  # another station opened it between our check and our insert
+        raise MonthError(already_open_message(month_key)) from None
+    return load_month(engine, config, month_key)
+
+
+def already_open_message(month: str) -> str:
+    return (f"Le mois {month} est déjà ouvert : ses prix et ses bons sont figés. "
+            f"Utilisez « cagettes print {month} » pour réimprimer.")
+
+
+def number_forms(month: str, catalog: Catalog, walkins_per_site: int) -> list[dict]:
+    """Members of each site by name, then that site's walk-in forms; numbers never reused."""
+    rows = []
+    for site in catalog.sites:
+        members = [m.number for m in catalog.members_of(site.code)]
+        for member in members + [None] * walkins_per_site:
+            rows.append({"month": month, "number": len(rows) + 1, "site": site.code, "member": member})
+    return rows
+
+
+def build_snapshot(config: Config, catalog: Catalog, deliveries: dict[str, Delivery]) -> dict:
+    return {
+        "association": {"name": config.association_name, "contact": config.association_contact,
+                        "email": config.association_email, "address": config.association_address},
+        "sites": [encode(s) for s in catalog.sites],
+        "suppliers": [encode(s) for s in catalog.suppliers],
+        "products": [encode(p) for p in catalog.products_on_forms()],
+        "members": [encode(m) for m in catalog.members],
+        "deliveries": {code: encode(d) for code, d in deliveries.items()},
+    }
+
+
+def load_month(engine: sa.Engine, config: Config, month: str | None = None) -> MonthData:
+    """The month as printed: from the database snapshot, never from the live spreadsheets.
+
+    Last month's credits and purchases are not in it: they come from the closing stage
+    (:func:`cagettes.closing.carry.load_month`), which every use case goes through."""
+    with engine.connect() as conn:
+        row = conn.execute(month_query(month)).mappings().first()
+        if row is None:
+            raise MonthError(no_month_message(month))
+        form_rows = conn.execute(sa.select(db.forms).where(db.forms.c.month == row["month"])
+                                 .order_by(db.forms.c.number)).mappings().all()
+    return month_data(row, form_rows, config)
+
+
+def previous_month(month: str) -> str:
+    year, number = map(int, month.split("-"))
+    return f"{year - (number == 1):04d}-{(number - 2) % 12 + 1:02d}"
+
+
+def month_query(month: str | None) -> sa.Select:
+    query = sa.select(db.months)
+    if month:
+        return query.where(db.months.c.month == month)
+    return query.order_by(db.months.c.month.desc()).limit(1)
+
+
+def no_month_message(month: str | None) -> str:
+    if month:
+        return f"Le mois {month} n'est pas ouvert. Ouvrez-le d'abord : cagettes month open {month}"
+    return "Aucun mois n'est ouvert. Ouvrez-en un : cagettes month open AAAA-MM (par exemple 2026-12)"
+
+
+def month_data(row, form_rows, config: Config) -> MonthData:
+    snap = row["snapshot"]
+    members = {m.number: m for m in (decode(Member, m) for m in snap["members"])}
+    sites = tuple(decode(Site, s) for s in snap["sites"])
+    return MonthData(
+        month=row["month"], association=Association(**snap["association"]),
+        forms_date=row["forms_date"], deadline=row["deadline"], supplier_order_date=row["supplier_order_date"],
+        deliveries={code: decode(Delivery, d) for code, d in snap["deliveries"].items()},
+        sites=sites, products=tuple(decode(Product, p) for p in snap["products"]),
+        forms=tuple(FormSlot(f["number"], f["site"], members.get(f["member"])) for f in form_rows),
+        secret=config.secret, site_url=config.public_site_url, voucher_scheme=config.voucher_scheme,
+        member_digits=max([len(n) for n in members] + [4]),
+        suppliers=tuple(decode(Supplier, s) for s in snap["suppliers"]),
+    )
+
+
+def encode(record) -> dict:
+    return {f.name: _encode_value(getattr(record, f.name)) for f in dataclasses.fields(record) if f.compare}
+
+
+def _encode_value(value):
+    if isinstance(value, (Decimal, dt.date, dt.time)):
+        return value.isoformat() if not isinstance(value, Decimal) else str(value)
+    return list(value) if isinstance(value, tuple) else value
+
+
+def decode(cls, data: dict):
+    kwargs = {}
+    for f in dataclasses.fields(cls):
+        if f.name in data:
+            value, decoder = data[f.name], _DECODERS.get(str(f.type).replace(" | None", ""))
+            kwargs[f.name] = decoder(value) if decoder and value is not None else value
+    return cls(**kwargs)
