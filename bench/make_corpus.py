@@ -10,7 +10,7 @@ later runs: the corpus stays readable afterwards, since a reader needs the manif
 boxes are) and the workspace's secret (to check the page identifiers).
 
 Written in DIR: ``00001.jpg``..., ``truth.jsonl`` (one line per image: file, page_id, layout,
-dpi, truth; see scan/corpus.py) and ``corpus.json`` (the settings, to reproduce the corpus).
+dpi, truth; see cagettes/simulate/corpus.py) and ``corpus.json`` (the settings, to reproduce the corpus).
 Printed: pages, time per page, how many boxes of each style, peak memory.
 """
 from __future__ import annotations

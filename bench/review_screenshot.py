@@ -1,6 +1,6 @@
 """docs/review.png: the review page on the sample association, as a volunteer first sees it.
 
-The sample month is printed in a temporary workspace, synthetic returned forms (scan/corpus.py)
+The sample month is printed in a temporary workspace, synthetic returned forms (cagettes/simulate/corpus.py)
 are scanned by the real pipeline, the review page is served by waitress and headless Chromium
 takes the picture:
 

@@ -1,4 +1,4 @@
-"""The synthetic corpus (scan/corpus.py): marks where the truth says, damage as recorded,
+"""The synthetic corpus (cagettes/simulate/corpus.py): marks where the truth says, damage as recorded,
 the same seed giving the same corpus. Pages of the real printed month, at 150 dpi."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The migrations make exactly the tables of cagettes/db.py, on SQLite and on PostgreSQL, and
+"""The migrations make exactly the tables of cagettes/storage/db.py, on SQLite and on PostgreSQL, and
 every database, new, current or made before migrations existed, is brought to the head."""
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def declared_partial_indexes(dialect: str) -> dict[str, str]:
 
 @BOTH_BACKENDS
 def test_the_migrations_head_is_exactly_the_tables_of_db_py(database_url):
-    """Fails for whoever changes cagettes/db.py without a migration (README: Changing the database)."""
+    """Fails for whoever changes cagettes/storage/db.py without a migration (README: Changing the database)."""
     engine = storage.connect(database_url)
     with engine.connect() as conn:
         assert migrations.current(conn) == migrations.head()

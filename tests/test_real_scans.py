@@ -24,8 +24,16 @@ AMC_BOX_INSET_MM = 0.6  # AMC boxes are 3.6 mm with a hairline outline, ours 8 m
 
 @pytest.fixture(scope="module")
 def amc() -> dict:
+    """The real scans' labels. Absent in CI (CI=true): a failure, CI always has them. Absent
+    elsewhere (a newcomer's fresh clone): these tests are reported as not run, with why."""
     path = AMC / "boxes.json"
-    assert path.is_file(), f"shared material missing: {path} (see DEVELOPERS' guide, ../shared/README.md)"
+    if not path.is_file():
+        why = (f"real scans absent: {path} not found. They come with the project's shared material, "
+               "checked out beside the repository as ../shared/ (or set CAGETTES_SHARED to its folder); "
+               "see ../shared/README.md")
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI must run the real-scan tests: {why}", pytrace=False)
+        pytest.skip(f"NOT RUN: {why}")
     return json.loads(path.read_text(encoding="utf-8"))
 
 

@@ -1,6 +1,6 @@
 """The demo's returned forms: most members' forms come back, filled in, and are "scanned".
 
-The pictures are made by the test corpus generator (``scan.corpus``) from the month's real
+The pictures are made by the test corpus generator (``cagettes.simulate.corpus``) from the month's real
 printed PDFs: clear ticks and crosses, a few corrections, volunteers' payment boxes, and the
 light damage of an office scanner. So the demo runs the very pipeline volunteers use.
 """

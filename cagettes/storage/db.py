@@ -3,7 +3,7 @@
 Personal data lives here (the month's member snapshot) as well as in the catalog spreadsheets
 and in ``output/<month>/private/``; nowhere else.
 
-The tables below are the schema at the latest migration (``cagettes/migrations/versions/``):
+The tables below are the schema at the latest migration (``cagettes/storage/migrations/versions/``):
 a change here needs a new migration (README, "Changing the database"); a test fails until the
 migrations and these tables agree.
 """

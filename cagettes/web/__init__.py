@@ -1,1 +1,1 @@
-"""The review page for volunteers (``cagettes review``): a local web page over ``scan.review``."""
+"""The review page for volunteers (``cagettes review``): a local web page over ``cagettes.review.decisions``."""

@@ -1,4 +1,4 @@
-"""The review page: a small Flask application over ``scan.review``.
+"""The review page: a small Flask application over ``cagettes.review.decisions``.
 
 Flask because it is small, well kept, and already built on Jinja2 (autoescaped templates) and
 Werkzeug; its signed session cookie holds the volunteer's name. Everything is private: the

@@ -3,7 +3,7 @@
     python -m cagettes.storage.migrations new "review decisions"
 
 A scratch SQLite database is brought to the latest revision, compared with the tables of
-``cagettes/db.py``, and the difference written to ``cagettes/migrations/versions/NNNN_<slug>.py``
+``cagettes/storage/db.py``, and the difference written to ``cagettes/storage/migrations/versions/NNNN_<slug>.py``
 with the next number. Read it and complete it before committing: autogenerate does not see
 renames, data moves, or the ``where`` of a partial index. ``--url`` compares against another
 database at the latest revision instead (PostgreSQL sees column types more exactly).
@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m cagettes.storage.migrations", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
-    make = commands.add_parser("new", help="write the next migration from the changes to cagettes/db.py")
+    make = commands.add_parser("new", help="write the next migration from the changes to cagettes/storage/db.py")
     make.add_argument("message")
     make.add_argument("--url", help="compare against this database (at the latest revision) instead")
     args = parser.parse_args(argv)
