@@ -9,13 +9,16 @@ DEBS    = libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libcairo2 libzbar0 font
 TEST_DEBS = postgresql
 JOBS   ?= 2
 
-.PHONY: demo test bench system-deps test-deps venv clean
+.PHONY: demo test lint bench system-deps test-deps venv clean
 
 demo: $(BIN)/cagettes
 	$(BIN)/cagettes demo output/demo
 
 test: $(BIN)/cagettes test-deps
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup -q
+
+lint: $(BIN)/cagettes
+	$(BIN)/ruff check .
 
 bench: $(BIN)/cagettes
 	$(BIN)/python bench/print_month.py --members 1000

@@ -19,12 +19,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
 
-from cagettes.storage import workspace as ws  # noqa: E402
-from cagettes.scan import reference  # noqa: E402
-from cagettes.scan import thresholds as T  # noqa: E402
-from cagettes.scan.identify import identify  # noqa: E402
-from cagettes.scan.measure import grow  # noqa: E402
-from cagettes.scan.recognise import measure_page, register_page  # noqa: E402
+from cagettes.scan import reference
+from cagettes.scan import thresholds as T
+from cagettes.scan.identify import identify
+from cagettes.scan.measure import grow
+from cagettes.scan.recognise import measure_page, register_page
+from cagettes.storage import workspace as ws
 
 ZOOM = 4
 AROUND_MM = 5.0
@@ -79,7 +79,7 @@ def write_crops(corpus: Path, out: Path, wanted: list[tuple[str, str]]) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for name in sorted({n for n, _ in wanted}):
         blank, measured = page_readings(corpus, name, manifest, manifest_path, secret)
-        by_id = {b["id"]: (b, r) for b, r in zip(measured.boxes, measured.readings)}
+        by_id = {b["id"]: (b, r) for b, r in zip(measured.boxes, measured.readings, strict=False)}
         for box_id in (b for n, b in wanted if n == name):
             box, reading = by_id[box_id]
             path = out / f"{Path(name).stem}-{box_id}.png"

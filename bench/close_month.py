@@ -23,12 +23,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from cagettes import closing as distribution  # noqa: E402
-from cagettes.storage import db, months  # noqa: E402
-from cagettes.catalog import load_catalog  # noqa: E402
-from cagettes.closing import dashboards, documents, spreadsheets  # noqa: E402
-from cagettes.forms.templating import make_env  # noqa: E402
-from print_month import make_workspace  # noqa: E402
+from print_month import make_workspace
+
+from cagettes import closing as distribution
+from cagettes.catalog import load_catalog
+from cagettes.closing import dashboards, documents, spreadsheets
+from cagettes.forms.templating import make_env
+from cagettes.storage import db, months
 
 
 def fake_returns(engine, data, share: float, seed: int) -> int:

@@ -31,10 +31,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
 
 from cagettes import storage
-from cagettes.storage import db  # noqa: E402
-from cagettes.storage import workspace as ws  # noqa: E402
-from cagettes.cli import main  # noqa: E402
-from tests.support import faults  # noqa: E402
+from cagettes.cli import main
+from cagettes.storage import db
+from cagettes.storage import workspace as ws
+from tests.support import faults
 
 MONTH = "2026-12"
 

@@ -26,16 +26,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
 
-from cagettes.simulate import corpus  # noqa: E402
+from cagettes.simulate import corpus
 
 
 def printed_month(root: Path, month: str) -> Path:
     """The manifest of ``month`` printed for the sample association in ``root`` (made once)."""
-    from cagettes.storage import months
-    from cagettes.storage import workspace as ws
-    from cagettes.services.workspace import init_workspace
     from cagettes.catalog import load_catalog
     from cagettes.forms import bundles
+    from cagettes.services.workspace import init_workspace
+    from cagettes.storage import months
+    from cagettes.storage import workspace as ws
 
     if (root / "cagettes.toml").exists():
         workspace = ws.open_workspace(root)

@@ -19,11 +19,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from cagettes.storage import months
-from cagettes.storage import workspace as ws
-from cagettes.services.workspace import init_workspace, copy_sample_csv
 from cagettes.catalog import load_catalog
 from cagettes.forms import bundles
+from cagettes.services.workspace import copy_sample_csv, init_workspace
+from cagettes.storage import months
+from cagettes.storage import workspace as ws
 
 
 def grow_members(catalog_dir: Path, count: int) -> None:

@@ -15,16 +15,16 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from cagettes.catalog import load_catalog
+from cagettes.forms import bundles
+from cagettes.review.decisions import Review
+from cagettes.scan import pipeline
 from cagettes.services.scanning import scan_job
+from cagettes.services.workspace import init_workspace
+from cagettes.simulate import corpus
 from cagettes.storage import months
 from cagettes.storage import workspace as ws
-from cagettes.services.workspace import init_workspace
-from cagettes.catalog import load_catalog
 from cagettes.web.serve import make_server
-from cagettes.forms import bundles
-from cagettes.simulate import corpus
-from cagettes.scan import pipeline
-from cagettes.review.decisions import Review
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run"]

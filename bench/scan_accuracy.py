@@ -34,10 +34,10 @@ import numpy as np
 import sqlalchemy as sa
 
 from cagettes import storage
-from cagettes.storage import db
-from cagettes.storage import workspace as ws
 from cagettes.forms.manifest import page_boxes
 from cagettes.scan import pipeline
+from cagettes.storage import db
+from cagettes.storage import workspace as ws
 
 
 def run_scan(corpus: Path, jobs: int) -> tuple[sa.Engine, float, pipeline.BatchSummary, Path]:
@@ -106,7 +106,7 @@ def score(truths: list[dict], results: dict[str, dict], corpus: Path | None = No
         if result["outcome"] == "rejected":
             c[f"rejected_{result['reason']}"] += 1
             continue
-        score_boxes(truth, result, c, lambda box: corpus is not None and erased_by_scan(
+        score_boxes(truth, result, c, lambda box, entry=entry, truth=truth: corpus is not None and erased_by_scan(
             corpus / entry["file"], truth, boxes[entry["page_id"]][box]), entry["file"])
         score_products(truth, result, c, entry["file"])
         c["qr_damaged"] += bool(degradation.get("qr_damaged"))

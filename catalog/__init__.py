@@ -16,14 +16,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cagettes.core.errors import CatalogError, Problem
-from cagettes.core.i18n import translate
 from cagettes.catalog.messages import MESSAGES
-from cagettes.core.model import Catalog
 from cagettes.catalog.reader import read_tables
 from cagettes.catalog.schema import SHEET_NAMES
 from cagettes.catalog.validate import validate
 from cagettes.catalog.workbook import write_ods, write_xlsx
+from cagettes.core.errors import CatalogError, Problem
+from cagettes.core.i18n import translate
+from cagettes.core.model import Catalog
 
 __all__ = ["Catalog", "check_catalog", "load_catalog", "write_workbook"]
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from cagettes.core.errors import Problem
-from cagettes.core.i18n import translate
 from cagettes.catalog.messages import MESSAGES
 from cagettes.catalog.parsers import fold
+from cagettes.core.errors import Problem
+from cagettes.core.i18n import translate
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods")
 
@@ -58,7 +58,7 @@ def read_tables(path: Path, names: Sequence[str], lang: str = "fr") -> tuple[Tab
 def _read_workbook(path: Path, names: Sequence[str], lang: str) -> tuple[Tables, list[Problem]]:
     try:
         frames = pd.read_excel(path, sheet_name=None, header=None, dtype=str, keep_default_na=False)
-    except Exception as error:  # noqa: BLE001 - each engine raises its own kinds of errors
+    except Exception as error:
         return {}, [_unreadable(path.name, error, lang)]
     by_name = {fold(sheet): sheet for sheet in frames}
     tables, problems = {}, []
@@ -101,7 +101,7 @@ def read_csv_grid(file: Path) -> list[list[str]]:
     lengths = [len(record) for record in csv.reader(io.StringIO(text), delimiter=separator)]
     frame = pd.read_csv(io.StringIO(text), sep=separator, header=None, names=range(max(lengths)),
                         dtype=str, keep_default_na=False, skip_blank_lines=False)
-    return [row[:length] for row, length in zip(frame.values.tolist(), lengths)]
+    return [row[:length] for row, length in zip(frame.values.tolist(), lengths, strict=False)]
 
 
 def _decode(data: bytes) -> str:

@@ -11,7 +11,6 @@ from decimal import Decimal
 from cagettes.catalog import parsers as p
 from cagettes.core.model import Member, Product, Site, Supplier
 
-
 TEXT, MONEY, WHOLE = "@", "0.00", "0"  # spreadsheet number formats
 
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from cagettes.core.errors import Problem
-from cagettes.core.i18n import translate
 from cagettes.catalog.messages import MESSAGES
-from cagettes.core.model import Catalog
 from cagettes.catalog.parsers import CellError
 from cagettes.catalog.reader import Row, Table, Tables
 from cagettes.catalog.schema import SHEETS, Column, Sheet
+from cagettes.core.errors import Problem
+from cagettes.core.i18n import translate
+from cagettes.core.model import Catalog
 
 
 @dataclass(frozen=True)

@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cagettes.core import dates, private
-from cagettes.forms import layout, manifest, posters
 from cagettes.core.month import FormSlot, MonthData
 from cagettes.core.paths import POSTER_SIZES, MonthPaths, site_page_path
+from cagettes.forms import layout, manifest, posters
 from cagettes.forms.stamp import Assembler, StampedPage, plan_pages, render_overlays
 from cagettes.forms.templating import make_env, render_template, template_file
 from cagettes.forms.variants import RenderedVariant, Variant, font_urls, render_variant
@@ -75,7 +75,7 @@ def print_month(month: MonthData, out_dir: Path, options: dict | None = None,
     opts = {**DEFAULT_OPTIONS, **(options or {})}
     started = time.perf_counter()
     result = PrintResult(month.month, out_dir)
-    private = private_dir(out_dir)
+    private_dir(out_dir)  # owner-only before anything with a name is written in it
     printed: list[manifest.PrintedPage] = []
     with ProcessPoolExecutor(max_workers=max(1, int(opts["jobs"]))) as pool:
         with timed(result, "variants"):
@@ -90,7 +90,7 @@ def print_month(month: MonthData, out_dir: Path, options: dict | None = None,
             covers = [pool.submit(render_cover, month, plan.site, plan, opts) if opts["what"] == "bundles" else None
                       for plan in plans]
         with timed(result, "assembly"):
-            for plan, cover in zip(plans, covers):
+            for plan, cover in zip(plans, covers, strict=False):
                 result.bundles.append(assemble_bundle(plan, cover and cover.result(), chunks[plan.site], result, printed))
     with timed(result, "manifest"):
         result.manifest_path = MonthPaths(out_dir).manifest

@@ -11,8 +11,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from cagettes.core.private import private_dir, private_file
 from cagettes.core.month import MonthData
+from cagettes.core.private import private_dir, private_file
 from cagettes.forms.layout import Box, PageLayout
 from cagettes.forms.stamp import StampedPage
 

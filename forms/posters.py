@@ -18,10 +18,9 @@ import segno
 from markupsafe import Markup
 
 from cagettes.core import dates
-from cagettes.forms import layout, pictos
 from cagettes.core.month import MonthData
 from cagettes.core.paths import POSTER_SIZES as SIZES
-from cagettes.core.paths import poster_filename, slug
+from cagettes.forms import layout, pictos
 from cagettes.forms.site_texts import site_texts
 from cagettes.forms.templating import render_template, template_file
 from cagettes.forms.variants import font_urls

@@ -16,8 +16,8 @@ import pikepdf
 import segno
 
 from cagettes.core import dates
-from cagettes.forms import layout
 from cagettes.core.month import FormSlot, MonthData
+from cagettes.forms import layout
 from cagettes.forms.ids import PageId
 from cagettes.forms.templating import euros, render_template, template_file
 from cagettes.forms.texts import texts

@@ -12,10 +12,9 @@ import fontpkg_atkinson_hyperlegible as atkinson
 import jinja2
 
 from cagettes.core import dates
+from cagettes.core.month import PAYMENT_METHODS, FormSlot, MonthData
 from cagettes.forms import layout, pictos
-from cagettes.core.month import FormSlot, MonthData
 from cagettes.forms.templating import render_template, template_file
-from cagettes.core.month import PAYMENT_METHODS
 from cagettes.forms.texts import texts
 
 

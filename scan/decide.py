@@ -110,7 +110,7 @@ def apply_rules(boxes: list[dict], decisions: dict[str, BoxDecision]) -> list[Li
     for box in boxes:
         groups[group_key(box)].append((box.get("value", True), decisions[box["id"]], box))
     lines = []
-    for (kind, product, column), members in sorted(groups.items(), key=_group_order):
+    for (kind, product, _column), members in sorted(groups.items(), key=_group_order):
         value, status, reason = choose_one([(v, d) for v, d, _ in members])
         if reason != "none" or kind in ("amount_digit", "member_digit"):
             lines.append(Line(kind, value, status, product, reason, [b["id"] for _, _, b in members]))

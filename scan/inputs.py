@@ -559,7 +559,7 @@ def _covers_page(page: pdfium.PdfPage, image: pdfium.PdfImage) -> bool:
     left, bottom, right, top = page.get_cropbox()
     tolerance = _EDGE_TOLERANCE * max(right - left, top - bottom)
     bounds = image.get_bounds()
-    return all(abs(edge - box) <= tolerance for edge, box in zip(bounds, (left, bottom, right, top)))
+    return all(abs(edge - box) <= tolerance for edge, box in zip(bounds, (left, bottom, right, top), strict=False))
 
 
 def _extract(

@@ -164,7 +164,7 @@ def nearest_to(rect: list[float], others: list[list[float]], area: list[float], 
     into the gap is no mark beside the other)."""
     k = T.WARP_PX_PER_MM
     x0, y0 = max(0, round(area[0] * k)), max(0, round(area[1] * k))
-    ys, xs = ((np.arange(n) + start + 0.5) / k for n, start in zip(shape, (y0, x0)))
+    ys, xs = ((np.arange(n) + start + 0.5) / k for n, start in zip(shape, (y0, x0), strict=False))
     own = _distance(rect, xs, ys)
     nearest = np.ones(shape, bool)
     for other in others:
@@ -183,7 +183,7 @@ def _distance(rect: list[float], xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
 def close_boxes(boxes: list[dict]) -> list[list[list[float]]]:
     """For each box, the rects of the boxes whose rings overlap its ring."""
     rings = [grow(box["rect"], T.RING_MM) for box in boxes]
-    return [[other["rect"] for other, b in zip(boxes, rings) if b is not a and _overlap(a, b)] for a in rings]
+    return [[other["rect"] for other, b in zip(boxes, rings, strict=False) if b is not a and _overlap(a, b)] for a in rings]
 
 
 def _overlap(a: list[float], b: list[float]) -> bool:
@@ -211,7 +211,7 @@ def read_boxes(page: np.ndarray, boxes: list[dict], calibration: Calibration,
     with the blank form's picture (``reference``), what it prints around boxes is not ink."""
     printed = printed_ink(reference) if reference is not None else None
     return with_baseline([read_box(page, box, calibration, printed, speckled, near)
-                          for box, near in zip(boxes, close_boxes(boxes))], [box["kind"] for box in boxes])
+                          for box, near in zip(boxes, close_boxes(boxes), strict=False)], [box["kind"] for box in boxes])
 
 
 def zone_ink(page: np.ndarray, rect: list[float], calibration: Calibration) -> float:
@@ -245,8 +245,8 @@ def with_baseline(readings: list[BoxReading], kinds: list[str] | None = None) ->
     overall = float(np.median([r.ring for r in readings]))
     rings = {}
     for kind in set(kinds):
-        own = [r.ring for r, k in zip(readings, kinds) if k == kind]
+        own = [r.ring for r, k in zip(readings, kinds, strict=False) if k == kind]
         # Two or three boxes of a kind make no baseline: one marked among them would be halved.
         rings[kind] = float(np.median(own)) if len(own) >= T.MIN_BOXES_FOR_BASELINE else overall
     return [replace(r, ring=max(0.0, r.ring - rings[k]), score=max(r.inside - base_ink, r.pencil - base_pencil),
-                    trace=max(0.0, r.trace - base_trace)) for r, k in zip(readings, kinds)]
+                    trace=max(0.0, r.trace - base_trace)) for r, k in zip(readings, kinds, strict=False)]

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from cagettes.storage import db
 from cagettes.core.i18n import DEFAULT_LANG, translate
 from cagettes.forms.ids import written_month
+from cagettes.storage import db
 
 MESSAGES = {
     "where.file": {"fr": "le fichier « {file} »", "en": "file “{file}”"},

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from cagettes.storage import db
-from cagettes.core.private import private_dir, private_file
-from cagettes.storage.months import decode
 from cagettes.core.model import Member
 from cagettes.core.month import MonthData
+from cagettes.core.private import private_dir, private_file
+from cagettes.storage import db
+from cagettes.storage.months import decode
 
 ORDER_COLUMNS = ("formulaire", "site", "membre", "nom", "produit", "ref", "quantite", "plus_un", "statut", "raison")
 

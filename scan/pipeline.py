@@ -29,10 +29,10 @@ import cv2
 import numpy as np
 import sqlalchemy as sa
 
-from cagettes.storage import db
 from cagettes.core.private import private_dir, private_file
 from cagettes.scan import inputs, notices, reference
 from cagettes.scan.recognise import REJECTED, REVIEW, PageResult, recognise
+from cagettes.storage import db
 
 PAGES_PER_TASK = 4  # small tasks keep both cores busy on a single multi-page PDF
 OVERLAY_JPEG_QUALITY = 80
@@ -114,7 +114,8 @@ def run_tasks(tasks: list[Task], jobs: int, worker: Callable[[Task], list[PageRe
     while tasks:
         with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
             futures = [pool.submit(worker, task) for task in tasks]
-            for done, future in enumerate(futures):
+            # done is read after the loop, when a task broke the pool: B007 does not see it
+            for done, future in enumerate(futures):  # noqa: B007
                 try:
                     reports = future.result()
                 except BrokenProcessPool:
@@ -209,7 +210,7 @@ def read_one(job: Job, item) -> PageReport:
     blank = partial(reference.for_page, job.manifest_path, manifest, firsts)
     try:
         result = recognise(item.image, manifest, pages, job.secret, draw=job.draw, reference=blank)
-    except Exception as error:  # noqa: BLE001 -- one bad page must never stop the batch
+    except Exception as error:
         result = PageResult(REJECTED, "internal_error", detail=f"{type(error).__name__}: {error}")
     return page_report(job, item, result)
 

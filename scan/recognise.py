@@ -13,9 +13,30 @@ import numpy as np
 
 from cagettes.forms.manifest import page_boxes
 from cagettes.scan import thresholds as T
-from cagettes.scan.decide import CANCELLED, DOUBTFUL, EMPTY, MARKED, BoxDecision, Line, apply_rules, decide_box, page_empty_max, page_trace_max
+from cagettes.scan.decide import (
+    CANCELLED,
+    DOUBTFUL,
+    EMPTY,
+    MARKED,
+    BoxDecision,
+    Line,
+    apply_rules,
+    decide_box,
+    page_empty_max,
+    page_trace_max,
+)
 from cagettes.scan.identify import identify
-from cagettes.scan.measure import BoxReading, Calibration, calibrate, crop, despeckle, read_boxes, scanned_area, warp, zone_ink
+from cagettes.scan.measure import (
+    BoxReading,
+    Calibration,
+    calibrate,
+    crop,
+    despeckle,
+    read_boxes,
+    scanned_area,
+    warp,
+    zone_ink,
+)
 from cagettes.scan.register import Registration, RegistrationError, refine_with_printed, register
 
 ACCEPTED, REVIEW, REJECTED = "accepted", "needs_review", "rejected"

@@ -247,7 +247,7 @@ def best_square(dark: np.ndarray, side_px: float, centre: np.ndarray, inner: tup
         (cx, cy), (w, h), _ = box
         x, y, bw, bh = cv2.boundingRect(contour)
         edges = (x == 0, y == 0, x + bw == dark.shape[1], y + bh == dark.shape[0])
-        cut = any(e and i for e, i in zip(edges, inner))
+        cut = any(e and i for e, i in zip(edges, inner, strict=False))
         shortest = T.MARK_CUT_MIN if cut else whole
         if min(w, h) < side_px * shortest or max(w, h) > side_px * (1 + T.MARK_SIZE_TOLERANCE):
             continue

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from cagettes.catalog import load_catalog
+from cagettes.services.workspace import init_workspace
 from cagettes.storage import months
 from cagettes.storage import workspace as ws
-from cagettes.services.workspace import init_workspace
-from cagettes.catalog import load_catalog
 from tests import pg
 from tests.backends import use_database
 

@@ -7,8 +7,6 @@ doubtful, and fail if it found nothing to review.
 """
 from __future__ import annotations
 
-from cagettes.closing import carry
-
 import json
 import shutil
 from dataclasses import dataclass
@@ -18,12 +16,13 @@ import cv2
 import numpy as np
 import sqlalchemy as sa
 
-from cagettes.services.scanning import scan_job
-from cagettes.storage import db, months
-from cagettes.storage import workspace as ws
-from cagettes.simulate import corpus
-from cagettes.scan import pipeline
+from cagettes.closing import carry
 from cagettes.review.decisions import Review
+from cagettes.scan import pipeline
+from cagettes.services.scanning import scan_job
+from cagettes.simulate import corpus
+from cagettes.storage import db
+from cagettes.storage import workspace as ws
 
 DPI = 200
 DOT_RADII_MM = (0.45, 0.5, 0.55, 0.6)  # grey dots around the doubt band: some land in it
@@ -79,7 +78,7 @@ def marked_page(month_dir: Path, manifest: dict, page: dict, ticks: list[str], d
     boxes = {b["id"]: b for b in manifest["layouts"][page["layout"]]["boxes"]}
     for box in ticks:
         tick(image, boxes[box])
-    for box, radius in zip(dots, DOT_RADII_MM):
+    for box, radius in zip(dots, DOT_RADII_MM, strict=False):
         dot(image, boxes[box], radius)
     return image
 

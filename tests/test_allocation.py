@@ -7,8 +7,8 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cagettes.core.model import Product, Supplier
 from cagettes.closing.allocation import CUT_CASE, CUT_MINIMUM, Request, allocate, allocate_product, draw_order
+from cagettes.core.model import Product, Supplier
 
 
 def test_full_cases_give_everyone_their_order():

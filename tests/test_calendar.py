@@ -8,10 +8,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cagettes.core.model import Site
-from cagettes.core.calendar import CalendarRules, Delivery, add_working_days, is_working_day, month_calendar, parse_month
+from cagettes.core.calendar import (
+    CalendarRules,
+    Delivery,
+    add_working_days,
+    is_working_day,
+    month_calendar,
+    parse_month,
+)
 from cagettes.core.dates import hours, long_date, long_slot, month_name
 from cagettes.core.errors import MonthError
+from cagettes.core.model import Site
 
 D = dt.date
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)

@@ -11,10 +11,10 @@ import openpyxl
 import pytest
 
 import cagettes
-from cagettes.core.errors import CatalogError, Problem
-from cagettes.core.i18n import check_complete
 from cagettes.catalog import check_catalog, load_catalog, parsers, write_workbook
 from cagettes.catalog.messages import MESSAGES
+from cagettes.core.errors import CatalogError, Problem
+from cagettes.core.i18n import check_complete
 
 SAMPLE = Path(cagettes.__file__).parent / "sample" / "catalogue"
 

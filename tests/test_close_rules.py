@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cagettes import closing as distribution
-from cagettes.closing import carry
 from cagettes.cli import main
-from cagettes.core.errors import MonthError
+from cagettes.closing import carry
 from cagettes.closing.accounts import parse_amount, typed_payments
 from cagettes.closing.state import closing_history
-from cagettes.simulate import corpus
+from cagettes.core.errors import MonthError
 from cagettes.scan import pipeline
+from cagettes.simulate import corpus
 from tests.backends import BOTH_BACKENDS
 
 MONTH = "2026-12"

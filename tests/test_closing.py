@@ -11,18 +11,17 @@ import openpyxl
 import pypdfium2 as pdfium
 import pytest
 
-from cagettes.closing import carry
-from cagettes.storage import months
-from cagettes.storage import workspace as ws
-from cagettes.cli import main
-from cagettes.core.errors import MonthError
 from cagettes import closing as distribution
 from cagettes.catalog import load_catalog
-from cagettes.closing import summaries
+from cagettes.cli import main
+from cagettes.closing import carry, summaries
 from cagettes.closing.documents import SHEET_SIZES
 from cagettes.closing.spreadsheets import DATE, EUROS
-from cagettes.forms.posters import slug
+from cagettes.core.errors import MonthError
+from cagettes.core.paths import slug
 from cagettes.forms.templating import euros
+from cagettes.storage import months
+from cagettes.storage import workspace as ws
 
 pytestmark = pytest.mark.xdist_group("demo")  # one worker builds the demo month once
 MONTH = "2026-12"

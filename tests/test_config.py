@@ -8,7 +8,18 @@ from pathlib import Path
 import pytest
 
 from cagettes.core.calendar import CalendarRules
-from cagettes.core.config import OPTIONS, SECRET_MIN_LENGTH, SECRET_PLACEHOLDER, Config, describe_options, load_config, new_secret, render_sample_config, sample_config_text, toml_string
+from cagettes.core.config import (
+    OPTIONS,
+    SECRET_MIN_LENGTH,
+    SECRET_PLACEHOLDER,
+    Config,
+    describe_options,
+    load_config,
+    new_secret,
+    render_sample_config,
+    sample_config_text,
+    toml_string,
+)
 from cagettes.core.config_messages import MESSAGES
 from cagettes.core.errors import ConfigError
 from cagettes.core.i18n import check_complete

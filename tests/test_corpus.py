@@ -213,8 +213,8 @@ def test_the_same_seed_gives_the_same_corpus(month):
         return list(corpus.iter_samples(result.manifest_path, pages=3, dpi=DPI, seed=seed))
 
     first, again, other = run(11), run(11), run(12)
-    assert all(np.array_equal(a, b) and ta == tb for (a, ta), (b, tb) in zip(first, again))
-    assert any(not np.array_equal(a, b) or ta != tb for (a, ta), (b, tb) in zip(first, other))
+    assert all(np.array_equal(a, b) and ta == tb for (a, ta), (b, tb) in zip(first, again, strict=False))
+    assert any(not np.array_equal(a, b) or ta != tb for (a, ta), (b, tb) in zip(first, other, strict=False))
 
 
 @pytest.mark.parametrize("fmt", ["jpg", "png", "tif"])
@@ -223,7 +223,7 @@ def test_generate_writes_images_and_one_truth_line_each(month, tmp_path, fmt):
     paths = corpus.generate(result.manifest_path, tmp_path, pages=3, dpi=DPI, seed=1, fmt=fmt)
     lines = (tmp_path / "truth.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(paths) == len(lines) == 3
-    for path, line in zip(paths, lines):
+    for path, line in zip(paths, lines, strict=False):
         record = json.loads(line)
         image = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
         assert image is not None and record["file"] == path.name and record["dpi"] == DPI

@@ -1,8 +1,6 @@
 """Kill `cagettes scan` with SIGKILL mid-batch, run it again: same result as one clean run."""
 from __future__ import annotations
 
-from cagettes.closing import carry
-
 import os
 import signal
 import subprocess
@@ -12,10 +10,11 @@ import time
 import sqlalchemy as sa
 
 from cagettes import storage
-from cagettes.storage import db, months
-from cagettes.simulate import corpus
+from cagettes.closing import carry
 from cagettes.scan import pipeline
 from cagettes.scan.orders import order_rows
+from cagettes.simulate import corpus
+from cagettes.storage import db
 from tests.backends import BOTH_BACKENDS
 
 

@@ -9,8 +9,6 @@ turned re-scan of a page already read.
 """
 from __future__ import annotations
 
-from cagettes.closing import carry
-
 import contextlib
 import io
 import json
@@ -27,13 +25,14 @@ import pytest
 import sqlalchemy as sa
 
 from cagettes import storage
-from cagettes.storage import db, months
-from cagettes.storage import workspace as ws
 from cagettes.cli import main
-from tests.support import faults
+from cagettes.closing import carry
 from cagettes.scan import inputs, pipeline
 from cagettes.scan.notices import page_notice
 from cagettes.scan.orders import effective_pages, order_rows
+from cagettes.storage import db
+from cagettes.storage import workspace as ws
+from tests.support import faults
 
 # What a volunteer can do about a page: every notice must say one of these.
 ACTIONS = ("rescannez", "retirez", "copiez", "enregistrez", "rendez", "montrez", "retournez", "saisissez",

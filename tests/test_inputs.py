@@ -19,9 +19,9 @@ import pytest
 from PIL import Image
 
 from cagettes.core.i18n import check_complete
-from tests.support import faults
 from cagettes.scan.input_messages import MESSAGES
 from cagettes.scan.inputs import MAX_PIXELS, InputProblem, PageImage, count_pages, iter_pages
+from tests.support import faults
 
 
 def grey_page(height: int = 300, width: int = 240, seed: int = 0) -> np.ndarray:
@@ -157,7 +157,7 @@ def test_scanner_pdf_pages_are_extracted_not_rendered(tmp_path):
     path = scanner_pdf(tmp_path / "scan.pdf", sheets)
     pages = read(path)
     assert [(page.index, page.method, page.dpi) for page in pages] == [(i, "embedded-jpeg", 300.0) for i in (0, 1)]
-    for page, sheet in zip(pages, sheets):  # exactly the JPEG's own pixels
+    for page, sheet in zip(pages, sheets, strict=False):  # exactly the JPEG's own pixels
         decoded = cv2.imdecode(np.frombuffer(jpeg_bytes(sheet), np.uint8), cv2.IMREAD_GRAYSCALE)
         assert np.array_equal(page.image, decoded)
     assert count_pages(path) == 2

@@ -14,8 +14,8 @@ from alembic.command import stamp
 from alembic.runtime.migration import MigrationContext
 
 from cagettes import storage
-from cagettes.storage import db, migrations
 from cagettes.core.errors import DatabaseError
+from cagettes.storage import db, migrations
 from cagettes.storage.migrations import __main__ as new_migration
 from tests.backends import BOTH_BACKENDS
 
@@ -32,7 +32,8 @@ def partial_indexes(conn) -> dict[str, str]:
     for table in sa.inspect(conn).get_table_names():
         for index in sa.inspect(conn).get_indexes(table):
             where = {k: v for k, v in index.get("dialect_options", {}).items() if k.endswith("_where")}
-            found.update({index["name"]: predicate(v) for v in where.values()})
+            for v in where.values():  # one partial predicate an index
+                found[index["name"]] = predicate(v)
     return found
 
 

@@ -7,11 +7,11 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from cagettes.closing import carry
-from cagettes.storage import months
-from cagettes.cli import main
-from cagettes.core.errors import MonthError
 from cagettes.catalog import load_catalog
+from cagettes.cli import main
+from cagettes.closing import carry
+from cagettes.core.errors import MonthError
+from cagettes.storage import months
 from tests.backends import BOTH_BACKENDS
 
 

@@ -14,7 +14,8 @@ import zxingcpp
 
 from cagettes.core.model import Member, Product, Site
 from cagettes.core.month import Association, Delivery, FormSlot, MonthData
-from cagettes.forms.posters import keep_units, poster_filename, render_poster, slug, title_text
+from cagettes.core.paths import poster_filename, slug
+from cagettes.forms.posters import keep_units, render_poster, title_text
 from cagettes.forms.templating import make_env
 
 MM_PER_PT = 25.4 / 72

@@ -14,8 +14,8 @@ import contextlib
 import csv
 import filecmp
 import html
-import json
 import io
+import json
 import re
 import shutil
 import stat
@@ -28,12 +28,12 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
-from cagettes.closing import carry
-from cagettes.storage import workspace as ws
-from cagettes.services.workspace import copy_sample_csv
 from cagettes.cli import main
+from cagettes.closing import carry
 from cagettes.forms import pictos
+from cagettes.services.workspace import copy_sample_csv
 from cagettes.simulate import corpus
+from cagettes.storage import workspace as ws
 
 MONTH = "2026-12"
 HOSTILE = '<script>alert(1)</script> & "quote"'

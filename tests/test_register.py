@@ -8,9 +8,9 @@ import cv2
 import numpy as np
 import pytest
 
-from cagettes.simulate import corpus
 from cagettes.scan.identify import Code, identify
 from cagettes.scan.register import RegistrationError, project, rect_corners, register
+from cagettes.simulate import corpus
 
 DPI = 200
 

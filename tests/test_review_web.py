@@ -13,9 +13,9 @@ import urllib.request
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
-from cagettes.web.serve import make_server
 from cagettes.review import decisions as rv
 from cagettes.scan.orders import order_rows
+from cagettes.web.serve import make_server
 from tests.review_scans import review_month
 
 CHROMIUM = os.environ.get("CAGETTES_CHROMIUM", "/usr/bin/chromium")  # Debian's package (Makefile DEBS)

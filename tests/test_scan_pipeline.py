@@ -10,14 +10,14 @@ import pytest
 import sqlalchemy as sa
 
 from cagettes import storage
-from cagettes.storage import db
 from cagettes.forms.ids import PageId
-from cagettes.simulate import corpus
 from cagettes.scan import pipeline
-from tests.support.faults import paint_code
 from cagettes.scan.orders import order_rows
+from cagettes.simulate import corpus
+from cagettes.storage import db
 from tests.backends import BOTH_BACKENDS
 from tests.review_scans import tick
+from tests.support.faults import paint_code
 
 DPI = 200
 

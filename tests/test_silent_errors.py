@@ -9,15 +9,15 @@ import cv2
 import numpy as np
 import pytest
 
-from cagettes.simulate import corpus
 from cagettes.scan import reference
 from cagettes.scan import thresholds as T
-from cagettes.simulate.corpus import render_page
 from cagettes.scan.decide import DOUBTFUL, EMPTY, MARKED
 from cagettes.scan.identify import identify
 from cagettes.scan.measure import crop, grow, printed_ink, remove_streaks
 from cagettes.scan.recognise import ACCEPTED, recognise, register_page
 from cagettes.scan.register import find_marks, project, rect_corners, register
+from cagettes.simulate import corpus
+from cagettes.simulate.corpus import render_page
 
 DPI = 200
 PX = DPI / 25.4  # image px per mm

@@ -15,12 +15,13 @@ import pytest
 import weasyprint
 
 from cagettes.core.model import Member, Product, Site
-from cagettes.forms import pictos
 from cagettes.core.month import Association, Delivery, FormSlot, MonthData
-from cagettes.forms.posters import poster_filename, render_poster
-from cagettes.site.build import build_site, download_name, file_size, site_page_path
+from cagettes.core.paths import poster_filename, site_page_path
+from cagettes.forms import pictos
+from cagettes.forms.posters import render_poster
 from cagettes.forms.site_texts import SITE_TEXTS
 from cagettes.forms.templating import make_env
+from cagettes.site.build import build_site, download_name, file_size
 
 # Distinctive personal data: none of it may reach the public site.
 MEMBERS = (

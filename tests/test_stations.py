@@ -6,8 +6,6 @@ ones run two real `cagettes scan` processes at the same moment on overlapping ba
 """
 from __future__ import annotations
 
-from cagettes.closing import carry
-
 import hashlib
 import re
 import shutil
@@ -21,12 +19,13 @@ import cv2
 import sqlalchemy as sa
 
 from cagettes import storage
-from cagettes.storage import db, months
-from cagettes.core.errors import MonthError
 from cagettes.catalog import load_catalog
-from cagettes.simulate import corpus
+from cagettes.closing import carry
+from cagettes.core.errors import MonthError
 from cagettes.scan import inputs, pipeline
 from cagettes.scan.orders import order_rows
+from cagettes.simulate import corpus
+from cagettes.storage import db, months
 from tests.backends import BOTH_BACKENDS
 from tests.conftest import MONTH
 
@@ -164,16 +163,16 @@ def rescan(path: Path, dest: Path) -> Path:
 def scan_at_once(station, *batches: list[Path], jobs: tuple[int, ...] = (1, 1)) -> list[Counter]:
     """Two `cagettes scan` processes started together; each one's summary, as it printed it."""
     commands = [[sys.executable, "-m", "cagettes", "-w", str(station.root), "scan", "--jobs", str(n),
-                 *map(str, batch)] for batch, n in zip(batches, jobs)]
+                 *map(str, batch)] for batch, n in zip(batches, jobs, strict=False)]
     processes = [subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for c in commands]
     outputs = [p.communicate(timeout=600) for p in processes]
     summaries = []
-    for process, (out, err) in zip(processes, outputs):
+    for process, (out, err) in zip(processes, outputs, strict=False):
         assert process.returncode == 0, err
         said = SCAN_DONE.search(out)
         assert said or "Aucun fichier à lire" in out, out  # an inbox the other station emptied first
         counts = [int(n) for n in said.groups()] if said else []
-        summaries.append(Counter(dict(zip(("pages", "accepted", "needs_review", "rejected", "duplicate"), counts))))
+        summaries.append(Counter(dict(zip(("pages", "accepted", "needs_review", "rejected", "duplicate"), counts, strict=False))))
     return summaries
 
 

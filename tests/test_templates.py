@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from cagettes.storage import months
-from cagettes.cli import main
 from cagettes.catalog import load_catalog
+from cagettes.cli import main
 from cagettes.forms.templating import PACKAGE_TEMPLATES, make_env
 from cagettes.forms.variants import Variant, render_variant
+from cagettes.storage import months
 
 
 def test_user_stylesheet_overrides_the_default_and_geometry_follows(workspace):

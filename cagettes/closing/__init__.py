@@ -17,10 +17,10 @@ import jinja2
 import sqlalchemy as sa
 
 from cagettes.closing.accounts import MonthAccounts, Payment, month_accounts, record_payment
-from cagettes.closing.state import close_month, current_closing, late_pages, pending_review, reopen_month
 from cagettes.closing.dashboards import public_stats, write_private_dashboard
 from cagettes.closing.documents import write_documents
 from cagettes.closing.spreadsheets import write_spreadsheets
+from cagettes.closing.state import close_month, current_closing, late_pages, pending_review, reopen_month
 
 __all__ = ["MonthAccounts", "Payment", "close_month", "current_closing", "late_pages", "month_accounts",
            "pending_review", "public_stats", "record_payment", "reopen_month", "write_all"]

@@ -22,14 +22,13 @@ from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
 
-from cagettes.storage import db
-from cagettes.core.errors import MonthError
-from cagettes.core.model import Product
 from cagettes.closing.allocation import Allocation, Request, allocate
 from cagettes.closing.state import Closing, FrozenForm, require_closing
-from cagettes.core.month import FormSlot, MonthData
-from cagettes.core.month import PAYMENT_METHODS
+from cagettes.core.errors import MonthError
+from cagettes.core.model import Product
+from cagettes.core.month import PAYMENT_METHODS, FormSlot, MonthData
 from cagettes.scan.orders import effective_pages, lines_of
+from cagettes.storage import db
 
 FROM_CREDIT = "avoir"
 SCANNED, TYPED = "scan", "saisie"

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import jinja2
 
-from cagettes.core.private import private_dir, private_file
-from cagettes.closing.accounts import MonthAccounts
-from cagettes.closing.state import late_pages, pending_review
-from cagettes.closing.documents import common_context, sheet_row, sort_key
-from cagettes.core.paths import MonthPaths
 from cagettes.closing import summaries
+from cagettes.closing.accounts import MonthAccounts
+from cagettes.closing.documents import common_context, sheet_row, sort_key
+from cagettes.closing.state import late_pages, pending_review
+from cagettes.core.paths import MonthPaths
+from cagettes.core.private import private_dir, private_file
 from cagettes.forms.templating import render_template
 
 CHARTS_DIR = "graphiques"

@@ -18,13 +18,13 @@ from pathlib import Path
 
 import jinja2
 
-from cagettes.core import dates
-from cagettes.core.paths import MonthPaths, slug
-from cagettes.core.private import private_dir, private_file
 from cagettes.closing import summaries
 from cagettes.closing.accounts import Account, MonthAccounts
 from cagettes.closing.allocation import FAIR_RULE
 from cagettes.closing.texts import receipt_texts
+from cagettes.core import dates
+from cagettes.core.paths import MonthPaths, slug
+from cagettes.core.private import private_dir, private_file
 from cagettes.forms import layout, pictos
 from cagettes.forms.templating import render_template, template_file
 from cagettes.forms.variants import font_urls
@@ -57,7 +57,7 @@ def write_documents(accounts: MonthAccounts, month_dir: Path, env: jinja2.Enviro
                  for o in summaries.supplier_orders(accounts)]
         for site in accounts.month.sites:
             tasks += site_tasks(accounts, site, {**common, **site_context(accounts, site)}, env, private, written)
-        for target, path in zip([t[0] for t in tasks], to_pdfs([t[1] for t in tasks], jobs)):
+        for target, path in zip([t[0] for t in tasks], to_pdfs([t[1] for t in tasks], jobs), strict=False):
             target.append(path)
     for path in written.sheets + written.receipts + written.absentees:
         private_file(path)

@@ -17,10 +17,10 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from cagettes.closing import summaries
-from cagettes.core.private import private_dir, private_file
 from cagettes.closing.accounts import MonthAccounts
 from cagettes.closing.documents import sort_key, who
 from cagettes.core.paths import MonthPaths
+from cagettes.core.private import private_dir, private_file
 from cagettes.scan.orders import neutralise
 
 EUROS = '#,##0.00\\ "€"'

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from cagettes.storage import db
 from cagettes.core.errors import MonthError
 from cagettes.core.month import MonthData
 from cagettes.scan.orders import effective_pages, order_rows
+from cagettes.storage import db
 
 
 @dataclass(frozen=True)

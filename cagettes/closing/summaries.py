@@ -9,9 +9,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from cagettes.core.model import Product, Site, Supplier
 from cagettes.closing.accounts import Account, MonthAccounts
 from cagettes.closing.allocation import ProductAllocation
+from cagettes.core.model import Product, Site, Supplier
 
 MATRIX_COLUMNS = 8  # products per sorting-matrix table: their names stay horizontal and readable
 

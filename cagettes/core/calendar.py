@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 
 import holidays
 
-from cagettes.core.model import Site
 from cagettes.core.errors import MonthError
 from cagettes.core.i18n import DEFAULT_LANG, translate
+from cagettes.core.model import Site
 
 ONE_DAY = dt.timedelta(days=1)
 ONE_WEEK = dt.timedelta(days=7)

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from cagettes.storage import db
 from cagettes.core.errors import ReviewError
 from cagettes.core.i18n import translate
 from cagettes.forms.manifest import page_boxes
@@ -28,6 +27,7 @@ from cagettes.scan.decide import CANCELLED, DOUBTFUL, EMPTY, MARKED, BoxDecision
 from cagettes.scan.orders import snapshot_members
 from cagettes.scan.pipeline import insert_lines
 from cagettes.scan.recognise import ACCEPTED, REJECTED, REVIEW, doubt_reasons
+from cagettes.storage import db
 
 BOX, ACCEPT, REJECT, ASSIGN, KEEP = "box", "accept", "reject", "assign", "keep_scan"
 DECIDABLE = (MARKED, EMPTY, CANCELLED)

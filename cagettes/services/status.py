@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from cagettes.closing.state import Closing, current_closing, late_pages
 from cagettes.core.month import MonthData
 from cagettes.forms import manifest
-from cagettes.scan.orders import MonthStatus, month_status as scan_status
+from cagettes.scan.orders import MonthStatus
+from cagettes.scan.orders import month_status as scan_status
 from cagettes.services.scanning import scan_job
 from cagettes.storage.workspace import Workspace
 

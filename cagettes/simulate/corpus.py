@@ -636,7 +636,7 @@ def _fill_member_number(sheet: _Sheet, boxes: list[dict]) -> str | None:
         return None
     columns = sorted({c for c, _ in grid})
     number = "".join(str(int(sheet.rng.integers(0, 10))) for _ in columns)
-    for column, digit in zip(columns, number):
+    for column, digit in zip(columns, number, strict=False):
         sheet.mark(grid[(column, int(digit))]["id"], sheet.policy.digit_styles)
     return number
 

@@ -21,10 +21,10 @@ import jinja2
 
 from cagettes.core import dates
 from cagettes.core.model import Product, Site
-from cagettes.forms import pictos
 from cagettes.core.month import MonthData
 from cagettes.core.paths import POSTER_SIZES as SIZES
-from cagettes.core.paths import SITES_DIR, poster_filename, site_page_path, slug
+from cagettes.core.paths import poster_filename, site_page_path, slug
+from cagettes.forms import pictos
 from cagettes.forms.posters import keep_units, title_text, unbreakable_date
 from cagettes.forms.site_texts import site_texts
 from cagettes.forms.templating import render_template, template_file

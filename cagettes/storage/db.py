@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from cagettes.core.errors import DatabaseError
-from cagettes.core.private import private_database
-
 # Several scanning stations may write at once. SQLite makes a writer wait for the other's
 # transaction (one page: milliseconds) for up to this long before "database is locked".
 SQLITE_BUSY_TIMEOUT_MS = 60_000

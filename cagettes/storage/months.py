@@ -11,12 +11,12 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from cagettes.storage import db
 from cagettes.core.calendar import Delivery, month_calendar, parse_month
 from cagettes.core.config import Config
 from cagettes.core.errors import MonthError
 from cagettes.core.model import Catalog, Member, Product, Site, Supplier
 from cagettes.core.month import Association, FormSlot, MonthData
+from cagettes.storage import db
 
 _DECODERS = {"Decimal": Decimal, "dt.time": dt.time.fromisoformat, "dt.date": dt.date.fromisoformat,
              "tuple[str, ...]": tuple}

@@ -17,10 +17,10 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from cagettes import storage
-from cagettes.storage import db
 from cagettes.core.config import CONFIG_FILE, Config, load_config
 from cagettes.core.errors import WorkspaceError
 from cagettes.core.paths import MonthPaths
+
 
 @dataclass(frozen=True)
 class Workspace:

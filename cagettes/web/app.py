@@ -15,17 +15,28 @@ from functools import lru_cache
 from pathlib import Path
 
 import fontpkg_atkinson_hyperlegible as atkinson
-from flask import (Flask, Response, abort, current_app, flash, redirect, render_template, request, send_file,
-                   session, url_for)
+from flask import (
+    Flask,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 
 from cagettes.core.dates import local_time
-from cagettes.web import images
-from cagettes.web.texts import box_meaning, doubt_in_words, t, why
 from cagettes.core.month import MonthData
-from cagettes.site.build import FONT_FILES
 from cagettes.review import decisions as rv
 from cagettes.scan.orders import order_rows, snapshot_members
 from cagettes.scan.pipeline import registered_path
+from cagettes.site.build import FONT_FILES
+from cagettes.web import images
+from cagettes.web.texts import box_meaning, doubt_in_words, t, why
 
 COOKIE = "cagettes_review"
 CARDS_SHOWN = 40  # boxes listed at once: the page reloads after each decision, so the next ones come up

@@ -17,10 +17,10 @@ from pathlib import Path
 from waitress import create_server
 
 from cagettes.core.errors import ReviewError
-from cagettes.web.app import Settings, create_app
-from cagettes.web.texts import t
 from cagettes.core.month import MonthData
 from cagettes.review.decisions import Review
+from cagettes.web.app import Settings, create_app
+from cagettes.web.texts import t
 
 THREADS = 6  # one volunteer's browser: the page and its pictures, side by side
 

@@ -27,12 +27,12 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pikepdf
-import sqlalchemy as sa
 import segno
+import sqlalchemy as sa
 
-from cagettes.storage import db
-from cagettes.simulate import corpus
 from cagettes.scan import inputs
+from cagettes.simulate import corpus
+from cagettes.storage import db
 
 DPI = 200  # dpi of the pages written; enough for the scanner, quick to make and to read
 BOMB_SIDE = 20_000  # px: a 20,000 × 20,000 image, 400 Mpx, far above inputs.MAX_PIXELS
@@ -326,9 +326,9 @@ def put_pdfs(batch: Batch, good: list[np.ndarray]) -> None:
 def stranger_pages(workspace, month: str, elsewhere: Path) -> tuple[np.ndarray, np.ndarray]:
     """A page of ``month`` printed by a new workspace made in ``elsewhere`` (another secret),
     and a page of the month before, printed by ``workspace``: real printing, one form each."""
-    from cagettes.storage import months
-    from cagettes.services.workspace import init_workspace
     from cagettes.catalog import load_catalog
+    from cagettes.services.workspace import init_workspace
+    from cagettes.storage import months
 
     other = init_workspace(elsewhere)
     foreign = months.open_month(other.engine(), other.config, load_catalog(other.config.catalog_path), month)

@@ -19,8 +19,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from cagettes.storage import db
 from cagettes.core.errors import DatabaseError
+from cagettes.storage import db
 
 HERE = Path(__file__).resolve().parent
 # The schemas that metadata.create_all() made before migrations existed, oldest first: a
