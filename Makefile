@@ -19,6 +19,7 @@ test: $(BIN)/cagettes test-deps
 
 lint: $(BIN)/cagettes
 	$(BIN)/ruff check .
+	MYPY=$(BIN)/mypy .ci/typecheck
 
 bench: $(BIN)/cagettes
 	$(BIN)/python bench/print_month.py --members 1000
