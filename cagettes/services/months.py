@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from cagettes.closing import carry
-from cagettes.core.calendar import parse_month
 from cagettes.core.errors import MonthError
 from cagettes.core.model import Catalog
 from cagettes.core.month import MonthData
@@ -12,13 +11,8 @@ from cagettes.storage.workspace import Workspace
 
 def open_month(workspace: Workspace, catalog: Catalog, month: str) -> MonthData:
     """Freeze the catalog's prices and the calendar for ``month`` (AAAA-MM), number its forms."""
-    months.open_month(workspace.engine(), workspace.config, catalog, month)
-    return load_month(workspace, month_key(month, workspace))
-
-
-def month_key(month: str, workspace: Workspace) -> str:
-    year, number = parse_month(month, workspace.config.lang)
-    return f"{year:04d}-{number:02d}"
+    opened = months.open_month(workspace.engine(), workspace.config, catalog, month)
+    return load_month(workspace, opened.month)  # again, with what last month carried over
 
 
 def load_month(workspace: Workspace, month: str | None = None) -> MonthData:
