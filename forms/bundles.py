@@ -91,7 +91,7 @@ def print_month(month: MonthData, out_dir: Path, options: dict | None = None,
                       for plan in plans]
         with timed(result, "assembly"):
             for plan, cover in zip(plans, covers, strict=False):
-                result.bundles.append(assemble_bundle(plan, cover and cover.result(), chunks[plan.site], result, printed))
+                result.bundles.append(assemble_bundle(plan, cover.result() if cover else None, chunks[plan.site], result, printed))
     with timed(result, "manifest"):
         result.manifest_path = MonthPaths(out_dir).manifest
         manifest.write(manifest.build(month, printed), result.manifest_path)
@@ -139,7 +139,7 @@ def stamp_all(month, variants, opts, pool, progress) -> dict[str, list[Chunk]]:
 def ordered_forms(month: MonthData, site: str) -> list[FormSlot]:
     """Members by name, then the walk-in forms: the order volunteers hand them out in."""
     forms = month.forms_of(site)
-    members = sorted((f for f in forms if f.member), key=lambda f: f.member.sort_key)
+    members = sorted((f for f in forms if f.member), key=lambda f: f.member.sort_key if f.member else ("", ""))
     return members + [f for f in forms if f.member is None]
 
 

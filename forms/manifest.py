@@ -70,7 +70,7 @@ def layout_json(page_layout: PageLayout, month: MonthData) -> dict:
 
 
 def box_json(box: Box, month: MonthData) -> dict:
-    data = {"id": box.id, "kind": box.kind, "rect": box.rect.as_list()}
+    data: dict[str, object] = {"id": box.id, "kind": box.kind, "rect": box.rect.as_list()}
     if box.product is not None:
         data["product"] = month.products[box.product].ref
     if box.value is not None:

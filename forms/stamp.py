@@ -19,6 +19,7 @@ from cagettes.core import dates
 from cagettes.core.month import FormSlot, MonthData
 from cagettes.forms import layout
 from cagettes.forms.ids import PageId
+from cagettes.forms.layout import Box
 from cagettes.forms.templating import euros, render_template, template_file
 from cagettes.forms.texts import texts
 from cagettes.forms.variants import RenderedVariant, Variant, font_urls
@@ -37,7 +38,7 @@ class StampedPage:
     count: int
     code: str  # the signed identifier, as printed in the QR codes
     layout: layout.PageLayout  # the variant page's geometry, plus stamped boxes once rendered
-    stamped_boxes: list[layout.Box] = field(default_factory=list)
+    stamped_boxes: list[Box] = field(default_factory=list)
 
 
 def plan_pages(month: MonthData, forms: list[FormSlot], variants: dict[str, RenderedVariant]) -> list[StampedPage]:

@@ -12,19 +12,24 @@ from pathlib import Path
 import jinja2
 
 from cagettes.core.errors import RenderError
+from cagettes.core.i18n import DEFAULT_LANG, translations
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 
 
-def make_env(user_dir: Path | None = None) -> jinja2.Environment:
+def make_env(user_dir: Path | None = None, lang: str = DEFAULT_LANG) -> jinja2.Environment:
+    """The environment for documents in ``lang``: ``{{ _("…") }}`` and ``{% trans %}`` use its catalog."""
     search = [str(user_dir)] if user_dir and user_dir.is_dir() else []
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(search + [str(PACKAGE_TEMPLATES)]),
+        extensions=["jinja2.ext.i18n"],
         autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
         undefined=jinja2.StrictUndefined,  # a typo in a user template fails loudly, not blank
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.policies["ext.i18n.trimmed"] = True  # a sentence wrapped over lines is one msgid
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.filters["euros"] = euros
     return env
 
@@ -67,7 +72,10 @@ def euros(amount: Decimal | int | float, lang: str = "fr") -> str:
 
 def template_file(env: jinja2.Environment, name: str) -> Path:
     """Where a template (or stylesheet) resolves on the search path; WeasyPrint loads CSS by URL."""
-    for folder in env.loader.searchpath:  # type: ignore[union-attr]
+    loader = env.loader
+    if not isinstance(loader, jinja2.FileSystemLoader):  # make_env builds it so; a test env may not
+        raise jinja2.TemplateNotFound(name)
+    for folder in loader.searchpath:
         candidate = Path(folder) / name
         if candidate.is_file():
             return candidate

@@ -1,71 +1,54 @@
-"""Words printed on forms, posters and the public site, in French and English.
+"""Words printed on the order form, in French, marked for the gettext catalogs.
 
-Kept apart from the templates so that a translation is one table, and so that an association
-overriding a template keeps the same words.
+Kept apart from the templates so that an association overriding a template keeps the same
+words, and the same translations.
 """
 from __future__ import annotations
 
-TEXTS: dict[str, dict[str, object]] = {
-    "fr": {
-        "form_title": "Bon de commande",
-        "page": "Page",
-        "deadline_before": "Dernier jour pour rendre votre bon :",
-        "how_tick": "Cochez ou faites une croix dans la case de la quantité que vous voulez.",
-        "how_cancel": "Pour annuler une case, remplissez-la entièrement, puis cochez la bonne case.",
-        "col_product": "Produit",
-        "col_quantity": "Combien ? (une case par produit)",
-        "col_tolerance": "+1 ?",
-        "col_feedback": "Aimé ?",
-        "how_tolerance": "J'accepte 1 de plus si le carton n'est pas complet (pour finir le carton).",
-        "volunteers_only": "Réservé aux bénévoles",
-        "amount_paid": "Montant payé (€)",
-        "amount_heads": ["×10", "×1", "0,1", "0,01"],
-        "payment_methods": {"especes": "Espèces", "cheque": "Chèque",
-                            "cheque_alimentaire": "Chèque alimentaire", "avoir": "Avoir"},
-        "comment_title": "Un mot pour le labo d'usage ?",
-        "comment_help": "(facultatif)",
-        "walkin_name": "Votre nom et prénom :",
-        "walkin_number_help": "Pas encore de numéro ? Un bénévole vous en donne un.",
-        "member_number": "Votre numéro d'adhérent",
-        "keep_code": "Ne pas plier ni agrafer ici.",
-        "member_no": "N°",
-        "pickup": "Retrait",
-        "walkin_identity": "Bon libre",
-        "credit": "Avoir du mois dernier",
-        "like": "oui",
-        "dislike": "non",
+from typing import Any
+
+from cagettes.core.i18n import N_, localize
+
+TEXTS: dict[str, Any] = {
+    "form_title": N_("Bon de commande"),
+    "page": N_("Page"),
+    "deadline_before": N_("Dernier jour pour rendre votre bon :"),
+    "how_tick": N_("Cochez ou faites une croix dans la case de la quantité que vous voulez."),
+    "how_cancel": N_("Pour annuler une case, remplissez-la entièrement, puis cochez la bonne case."),
+    "col_product": N_("Produit"),
+    "col_quantity": N_("Combien ? (une case par produit)"),
+    "col_tolerance": N_("+1 ?"),
+    "col_feedback": N_("Aimé ?"),
+    "how_tolerance": N_("J'accepte 1 de plus si le carton n'est pas complet (pour finir le carton)."),
+    "volunteers_only": N_("Réservé aux bénévoles"),
+    "amount_paid": N_("Montant payé (€)"),
+    "amount_heads": [
+        N_("×10"),
+        N_("×1"),
+        N_("0,1"),
+        N_("0,01"),
+    ],
+    "payment_methods": {
+        "especes": N_("Espèces"),
+        "cheque": N_("Chèque"),
+        "cheque_alimentaire": N_("Chèque alimentaire"),
+        "avoir": N_("Avoir"),
     },
-    "en": {
-        "form_title": "Order form",
-        "page": "Page",
-        "deadline_before": "Last day to hand in your form:",
-        "how_tick": "Tick or cross the box of the quantity you want.",
-        "how_cancel": "To cancel a box, fill it in completely, then tick the right box.",
-        "col_product": "Product",
-        "col_quantity": "How many? (one box per product)",
-        "col_tolerance": "+1?",
-        "col_feedback": "Liked?",
-        "how_tolerance": "I accept 1 more if the case is not full (to complete the case).",
-        "volunteers_only": "Volunteers only",
-        "amount_paid": "Amount paid (€)",
-        "amount_heads": ["×10", "×1", "0.1", "0.01"],
-        "payment_methods": {"especes": "Cash", "cheque": "Cheque",
-                            "cheque_alimentaire": "Food voucher", "avoir": "Credit"},
-        "comment_title": "A word for the living lab?",
-        "comment_help": "(optional)",
-        "walkin_name": "Your full name:",
-        "walkin_number_help": "No number yet? A volunteer will give you one.",
-        "member_number": "Your member number",
-        "keep_code": "Do not fold or staple here.",
-        "member_no": "No.",
-        "pickup": "Pickup",
-        "walkin_identity": "Walk-in form",
-        "credit": "Credit from last month",
-        "like": "yes",
-        "dislike": "no",
-    },
+    "comment_title": N_("Un mot pour le labo d'usage ?"),
+    "comment_help": N_("(facultatif)"),
+    "walkin_name": N_("Votre nom et prénom :"),
+    "walkin_number_help": N_("Pas encore de numéro ? Un bénévole vous en donne un."),
+    "member_number": N_("Votre numéro d'adhérent"),
+    "keep_code": N_("Ne pas plier ni agrafer ici."),
+    "member_no": N_("N°"),
+    "pickup": N_("Retrait"),
+    "walkin_identity": N_("Bon libre"),
+    "credit": N_("Avoir du mois dernier"),
+    "like": N_("oui"),
+    "dislike": N_("non"),
 }
 
 
-def texts(lang: str) -> dict[str, object]:
-    return TEXTS.get(lang, TEXTS["fr"])
+def texts(lang: str) -> dict[str, Any]:
+    """The form's words in ``lang``."""
+    return localize(TEXTS, lang)

@@ -73,7 +73,7 @@ def estimated_dpi(gray: np.ndarray) -> float:
 
 def _zxing(gray: np.ndarray, scale: float) -> list[Code]:
     image = gray if scale >= 1.0 else cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode))
     return [Code(r.text, _corners(r.position) / scale) for r in found if r.valid and r.text]
 
 

@@ -350,7 +350,7 @@ def _check_size(size: tuple[int, int], max_pixels: int) -> None:
 def _page_image(source: Path, index: int, pixels: np.ndarray, dpi: float | None, method: str) -> PageImage:
     pixels = np.ascontiguousarray(pixels, dtype=np.uint8)
     digest = hashlib.sha256(f"{pixels.shape[0]}x{pixels.shape[1]}\n".encode())
-    digest.update(pixels)
+    digest.update(pixels.data)
     pixels.flags.writeable = False  # the hash describes these pixels: keep them so
     return PageImage(source, index, pixels, dpi, digest.hexdigest(), method)
 

@@ -5,6 +5,7 @@ box is an axis-aligned crop whatever the scan's skew, scale or resolution.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import cv2
@@ -128,7 +129,7 @@ def printed_ink(reference: np.ndarray) -> np.ndarray:
 
 
 def read_box(page: np.ndarray, box: dict, calibration: Calibration, printed: np.ndarray | None = None,
-             speckled: np.ndarray | None = None, neighbours: list[list[float]] = ()) -> BoxReading:
+             speckled: np.ndarray | None = None, neighbours: Sequence[Sequence[float]] = ()) -> BoxReading:
     """Ink inside the box, and ink in a ring around it that the blank form does not have and
     that is no nearer to one of its ``neighbours`` (their rects) than to it.
 
@@ -158,7 +159,7 @@ def _around(free: np.ndarray) -> np.ndarray:
     return out
 
 
-def nearest_to(rect: list[float], others: list[list[float]], area: list[float], shape: tuple[int, int]) -> np.ndarray:
+def nearest_to(rect: list[float], others: Sequence[Sequence[float]], area: list[float], shape: tuple[int, int]) -> np.ndarray:
     """Pixels of ``area`` (a mm rect cropped to ``shape``) at least as near ``rect`` as any of
     ``others``: ink between two close boxes is the nearer one's (a mark overflowing its box
     into the gap is no mark beside the other)."""
@@ -172,7 +173,7 @@ def nearest_to(rect: list[float], others: list[list[float]], area: list[float], 
     return nearest
 
 
-def _distance(rect: list[float], xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+def _distance(rect: Sequence[float], xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
     """mm from each grid point (xs columns, ys rows) to the rect (0 inside it)."""
     x, y, w, h = rect
     dx = np.maximum(np.maximum(x - xs, xs - (x + w)), 0)
@@ -197,7 +198,7 @@ def _busiest_side(ink: np.ndarray, free: np.ndarray) -> float:
     a strip), but never of less than ``RING_MIN_FREE`` of the strip."""
     r = max(1, round((T.RING_MM - 0.2) * T.WARP_PX_PER_MM))
     sides = (np.s_[:r], np.s_[-r:], np.s_[r:-r, :r], np.s_[r:-r, -r:])
-    return max(float(np.count_nonzero(ink[s])) / max(1.0, np.count_nonzero(free[s]), T.RING_MIN_FREE * ink[s].size)
+    return max(float(np.count_nonzero(ink[s])) / max(1.0, float(np.count_nonzero(free[s])), T.RING_MIN_FREE * ink[s].size)
                for s in sides)
 
 

@@ -10,82 +10,27 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from cagettes.core.i18n import DEFAULT_LANG, translate
+from cagettes.core.i18n import DEFAULT_LANG, N_, Messages, translate
 from cagettes.forms.ids import written_month
 from cagettes.storage import db
 
-MESSAGES = {
-    "where.file": {"fr": "le fichier « {file} »", "en": "file “{file}”"},
-    "where.page": {"fr": "la page {page} du fichier « {file} »", "en": "page {page} of file “{file}”"},
-    "blank_page": {
-        "fr": "{where} est blanche : rien à faire si c'est un verso ; sinon retournez la feuille et rescannez-la",
-        "en": "{where} is blank: nothing to do if it is a back side; otherwise turn the sheet over and scan it again",
-    },
-    "unreadable_code": {
-        "fr": "{where} : aucun code QR lisible ; si c'est un bon de commande, rescannez-le à 300 ppp, bien à plat, "
-              "sinon retirez-le du lot",
-        "en": "{where}: no readable QR code; if it is an order form, scan it again at 300 dpi, flat on the glass, "
-              "otherwise remove it from the batch",
-    },
-    "conflicting_codes": {
-        "fr": "{where} porte deux codes QR différents (deux bons superposés ?) : rescannez chaque feuille seule",
-        "en": "{where} holds two different QR codes (two forms on top of each other?): scan each sheet alone",
-    },
-    "not_ours": {
-        "fr": "{where} porte un code QR qui n'est pas celui d'un bon de commande : retirez cette feuille du lot",
-        "en": "{where} holds a QR code that is not an order form's: remove this sheet from the batch",
-    },
-    "layout_version": {
-        "fr": "{where} a été imprimé par une autre version de cagettes : saisissez cette commande à la main",
-        "en": "{where} was printed by another version of cagettes: enter this order by hand",
-    },
-    "other_workspace": {
-        "fr": "{where} est un bon d'une autre association (ou d'un autre espace de travail) : rendez-le à "
-              "l'association qui l'a imprimé",
-        "en": "{where} is a form of another association (or another workspace): give it back to the "
-              "association that printed it",
-    },
-    "other_month": {
-        "fr": "{where} est un bon du mois {found}, pas du mois {month} : scannez-le avec « cagettes scan "
-              "--mois {found} » s'il est encore ouvert, sinon saisissez la commande à la main",
-        "en": "{where} is a form of month {found}, not {month}: scan it with “cagettes scan --mois {found}” "
-              "if that month is still open, otherwise enter the order by hand",
-    },
-    "bad_signature": {
-        "fr": "{where} porte un identifiant falsifié ou recopié (signature fausse) : ce bon ne compte pas ; "
-              "montrez-le à un·e responsable",
-        "en": "{where} holds a forged or copied identifier (wrong signature): this form does not count; "
-              "show it to a coordinator",
-    },
-    "not_in_manifest": {
-        "fr": "{where} porte un identifiant qui n'a pas été imprimé ce mois-ci ({page_id}) : montrez-le à un·e "
-              "responsable",
-        "en": "{where} holds an identifier that was not printed this month ({page_id}): show it to a coordinator",
-    },
-    "registration_failed": {
-        "fr": "{where} : les carrés noirs des coins ne sont pas tous visibles ou la page est déformée ; rescannez "
-              "la feuille entière, à plat, à 300 ppp",
-        "en": "{where}: the black corner squares are not all visible or the page is distorted; scan the whole "
-              "sheet again, flat, at 300 dpi",
-    },
-    "internal_error": {
-        "fr": "{where} n'a pas pu être lue à cause d'une erreur de cagettes ({detail}) : gardez la feuille et "
-              "signalez l'erreur",
-        "en": "{where} could not be read because of an error in cagettes ({detail}): keep the sheet and report it",
-    },
-    "conflict": {
-        "fr": "{where} est un nouveau scan du bon {form}, page {page}, déjà lu : il est mis de côté pour "
-              "vérification et ne compte pas dans la commande",
-        "en": "{where} is another scan of form {form}, page {page}, already read: it is set aside for review "
-              "and does not count in the order",
-    },
-    "review": {
-        "fr": "{where} (bon {form}, page {page}) : {count} ligne(s) à vérifier à la main ; l'image colorée "
-              "est {overlay}",
-        "en": "{where} (form {form}, page {page}): {count} line(s) to check by hand; the coloured picture "
-              "is {overlay}",
-    },
-    "unknown": {"fr": "{where} : refusée ({reason})", "en": "{where}: rejected ({reason})"},
+MESSAGES: Messages = {
+    "where.file": N_("le fichier « {file} »"),
+    "where.page": N_("la page {page} du fichier « {file} »"),
+    "blank_page": N_("{where} est blanche : rien à faire si c'est un verso ; sinon retournez la feuille et rescannez-la"),
+    "unreadable_code": N_("{where} : aucun code QR lisible ; si c'est un bon de commande, rescannez-le à 300 ppp, bien à plat, sinon retirez-le du lot"),
+    "conflicting_codes": N_("{where} porte deux codes QR différents (deux bons superposés ?) : rescannez chaque feuille seule"),
+    "not_ours": N_("{where} porte un code QR qui n'est pas celui d'un bon de commande : retirez cette feuille du lot"),
+    "layout_version": N_("{where} a été imprimé par une autre version de cagettes : saisissez cette commande à la main"),
+    "other_workspace": N_("{where} est un bon d'une autre association (ou d'un autre espace de travail) : rendez-le à l'association qui l'a imprimé"),
+    "other_month": N_("{where} est un bon du mois {found}, pas du mois {month} : scannez-le avec « cagettes scan --mois {found} » s'il est encore ouvert, sinon saisissez la commande à la main"),
+    "bad_signature": N_("{where} porte un identifiant falsifié ou recopié (signature fausse) : ce bon ne compte pas ; montrez-le à un·e responsable"),
+    "not_in_manifest": N_("{where} porte un identifiant qui n'a pas été imprimé ce mois-ci ({page_id}) : montrez-le à un·e responsable"),
+    "registration_failed": N_("{where} : les carrés noirs des coins ne sont pas tous visibles ou la page est déformée ; rescannez la feuille entière, à plat, à 300 ppp"),
+    "internal_error": N_("{where} n'a pas pu être lue à cause d'une erreur de cagettes ({detail}) : gardez la feuille et signalez l'erreur"),
+    "conflict": N_("{where} est un nouveau scan du bon {form}, page {page}, déjà lu : il est mis de côté pour vérification et ne compte pas dans la commande"),
+    "review": N_("{where} (bon {form}, page {page}) : {count} ligne(s) à vérifier à la main ; l'image colorée est {overlay}"),
+    "unknown": N_("{where} : refusée ({reason})"),
 }
 
 

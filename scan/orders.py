@@ -93,7 +93,7 @@ def order_row(form, walkin_number: str, product, line: dict, tolerance: dict, as
         "produit": product.name, "ref": product.ref,
         "quantite": line["value"] or "", "plus_un": "oui" if tol and tol["value"] == "True" else "",
         "statut": "douteux" if doubtful else "confirmé",
-        "raison": line["reason"] if line["status"] == "doubtful" else (tol["reason"] if doubtful else ""),
+        "raison": line["reason"] if line["status"] == "doubtful" else (tol["reason"] if doubtful and tol else ""),
     }
 
 
@@ -151,12 +151,12 @@ def site_statuses(month: MonthData, seen: dict[int, set]) -> list[SiteStatus]:
     for site in month.sites:
         status = SiteStatus(site.name)
         status.walkins_returned = sum(1 for f in month.forms_of(site.code) if not f.member and f.number in seen)
-        for form in (f for f in month.forms_of(site.code) if f.member):
+        for form, member in ((f, f.member) for f in month.forms_of(site.code) if f.member):
             status.issued += 1
             if form.number in seen:
                 status.returned += 1
             else:
-                status.not_returned.append(f"{form.member.display_name} ({form.member.number})")
+                status.not_returned.append(f"{member.display_name} ({member.number})")
         statuses.append(status)
     return statuses
 

@@ -239,6 +239,8 @@ def page_report(job: Job, item, result: PageResult) -> PageReport:
 
 def write_note(report: PageReport, month: str) -> None:
     """Beside a set-aside page, in words, what it was, why it was refused and what to do."""
+    if report.kept_image is None:  # nothing was kept beside which to write
+        return
     note = Path(report.kept_image).with_suffix(".txt")
     page = f", page {report.index + 1}" if report.index is not None else ""
     notice = notices.page_notice({**vars(report), "source_index": report.index, "month": month})

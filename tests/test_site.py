@@ -14,12 +14,13 @@ import pypdfium2 as pdfium
 import pytest
 import weasyprint
 
+from cagettes.core.i18n import check_complete
 from cagettes.core.model import Member, Product, Site
 from cagettes.core.month import Association, Delivery, FormSlot, MonthData
 from cagettes.core.paths import poster_filename, site_page_path
 from cagettes.forms import pictos
 from cagettes.forms.posters import render_poster
-from cagettes.forms.site_texts import SITE_TEXTS
+from cagettes.forms.site_texts import SITE_TEXTS, site_texts
 from cagettes.forms.templating import make_env
 from cagettes.site.build import build_site, download_name, file_size
 
@@ -272,7 +273,9 @@ def test_downloads_and_sizes_are_named_for_people() -> None:
 
 
 def test_site_texts_are_complete_in_both_languages() -> None:
-    assert SITE_TEXTS["fr"].keys() == SITE_TEXTS["en"].keys()
-    for key, value in SITE_TEXTS["fr"].items():
-        if isinstance(value, dict):
-            assert value.keys() == SITE_TEXTS["en"][key].keys(), key
+    english = site_texts("en")
+    assert english.keys() == SITE_TEXTS.keys()
+    assert english["poster_products"] == "This month's products" and english["index_steps"][0] != SITE_TEXTS["index_steps"][0]
+    flat = {f"{key}.{i}": text for key, value in SITE_TEXTS.items()
+            for i, text in enumerate(value if isinstance(value, list) else [value]) if isinstance(text, str)}
+    assert check_complete(flat) == []

@@ -11,20 +11,23 @@ from pathlib import Path
 import click
 
 from cagettes.cli import commands
+from cagettes.cli.help import show_usage_error, use_translated_help
 from cagettes.core.errors import CagettesError
+from cagettes.core.i18n import LANGS, N_
 
 
 def build_cli() -> click.Group:
-    @click.group(help="Bons de commande papier, affiches et site du mois pour un groupement d'achat.")
-    @click.option("--lang", type=click.Choice(["fr", "en"]), default=None, help="Langue des messages (fr par défaut).")
+    @click.group(help=N_("Bons de commande papier, affiches et site du mois pour un groupement d'achat."))
+    @click.option("--lang", type=click.Choice(LANGS), default=None, help=N_("Langue des messages (fr par défaut)."))
     @click.option("-w", "--workspace", type=click.Path(file_okay=False, path_type=Path), default=None,
-                  help="Dossier de l'espace de travail (par défaut : le dossier courant).")
+                  help=N_("Dossier de l'espace de travail (par défaut : le dossier courant)."))
     @click.pass_context
     def group(ctx: click.Context, lang: str | None, workspace: Path | None) -> None:
         ctx.obj = commands.Context(lang, workspace)
 
     for command in commands.COMMANDS:
         group.add_command(command)
+    use_translated_help(group)
     return group
 
 
@@ -36,10 +39,24 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except click.exceptions.Abort:
         return 1
+    except click.UsageError as error:
+        show_usage_error(error, lang_asked(argv))
+        return error.exit_code
     except click.ClickException as error:
         error.show()
         return error.exit_code
     return 0
+
+
+def lang_asked(argv: list[str] | None) -> str:
+    """The ``--lang`` of a command line Click could not read, for the words of its error."""
+    args = sys.argv[1:] if argv is None else argv
+    for i, arg in enumerate(args):
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+        if arg == "--lang" and i + 1 < len(args):
+            return args[i + 1]
+    return "fr"
 
 
 def run() -> None:

@@ -9,83 +9,47 @@ import click
 
 from cagettes.cli.review import review_command
 from cagettes.core import dates
-from cagettes.core.i18n import translate
+from cagettes.core.i18n import N_, Messages, translate
 from cagettes.core.month import PAYMENT_METHODS
 from cagettes.forms.templating import euros
 from cagettes.services import closing, demo, months, printing, scanning, status
 from cagettes.services.workspace import init_workspace, load_catalog
 from cagettes.storage import workspace as ws
 
-MESSAGES = {
-    "catalog_ok": {"fr": "Catalogue valide : {sites} sites, {suppliers} fournisseurs, {products} produits, {members} membres.",
-                   "en": "Catalog valid: {sites} sites, {suppliers} suppliers, {products} products, {members} members."},
-    "init_done": {"fr": "Espace de travail créé dans {path}.\nÉtape suivante : cagettes -w {path} check",
-                  "en": "Workspace created in {path}.\nNext: cagettes -w {path} check"},
-    "month_opened": {"fr": "Mois {month} ouvert. Bons le {forms} ; date limite le {deadline} ; commande le {order}.",
-                     "en": "Month {month} opened. Forms on {forms}; deadline {deadline}; supplier order {order}."},
-    "delivery": {"fr": "  Livraison à {site} : {slot}", "en": "  Delivery at {site}: {slot}"},
-    "stamping": {"fr": "Bons", "en": "Forms"},
-    "posters_done": {"fr": "Affiches écrites dans {path}", "en": "Posters written to {path}"},
-    "site_done": {"fr": "Site public écrit dans {path} ({count} fichiers, sans données personnelles).",
-                  "en": "Public site written to {path} ({count} files, no personal data)."},
-    "demo_where": {"fr": "\nÀ regarder :\n  paquets à imprimer (privé) : {bundles}\n  affiches : {posters}\n"
-                         "  pages scannées annotées (privé) : {overlays}\n  commandes fournisseurs : {suppliers}\n"
-                         "  émargement, reçus, tableau de bord (privé) : {distribution}\n"
-                         "  site public, avec « Le mois en chiffres » : {site}\n  manifeste des cases : {manifest}",
-                   "en": "\nWhere to look:\n  print bundles (private): {bundles}\n  posters: {posters}\n"
-                         "  annotated scanned pages (private): {overlays}\n  supplier orders: {suppliers}\n"
-                         "  signing sheets, receipts, dashboard (private): {distribution}\n"
-                         "  public site, with “The month in numbers”: {site}\n  box manifest: {manifest}"},
-    "demo_returns": {"fr": "Retour des bons simulé : {count} pages scannées déposées dans {inbox}.",
-                     "en": "Returned forms simulated: {count} scanned pages put in {inbox}."},
-    "demo_force": {"fr": "{count} page(s) demanderaient une vérification (cagettes review). Pour la démo, le mois est "
-                         "clos quand même : leurs lignes douteuses ne sont pas commandées.",
-                   "en": "{count} page(s) would need a review (cagettes review). For the demo the month is closed "
-                         "anyway: their doubtful lines are not ordered."},
-    "demo_reuse": {"fr": "Le mois {month} est déjà ouvert dans {path} : il est réimprimé tel quel.",
-                   "en": "Month {month} is already open in {path}: it is printed again as it was."},
-    "demo_closed": {"fr": "Le mois {month} de la démo est déjà clos : ses bons ne sont pas rescannés, ses documents "
-                          "sont réécrits. Pour tout refaire, supprimez le dossier {path}.",
-                    "en": "The demo's month {month} is already closed: its forms are not scanned again, its "
-                          "documents are written again. To start over, delete the folder {path}."},
-    "scan_done": {"fr": "{pages} pages lues : {accepted} acceptées, {review} à vérifier, {rejected} refusées, "
-                        "{duplicate} déjà traitées (comptées une seule fois).",
-                  "en": "{pages} pages read: {accepted} accepted, {review} to review, {rejected} rejected, "
-                        "{duplicate} already processed (counted once)."},
-    "scan_vanished": {"fr": "{count} fichier(s) disparu(s) avant d'être lu(s) ici : un autre poste les a lus "
-                            "puis archivés (ou quelqu'un les a déplacés).",
-                      "en": "{count} file(s) gone before being read here: another station read and archived "
-                            "them (or someone moved them)."},
-    "reason_line": {"fr": "  {reason} : {count}", "en": "  {reason}: {count}"},
-    "nothing": {"fr": "Aucun fichier à lire dans {paths}.", "en": "No file to read in {paths}."},
-    "status_site": {"fr": "{site} : {returned}/{issued} bons nominatifs revenus, {walkins} bons libres",
-                    "en": "{site}: {returned}/{issued} member forms back, {walkins} walk-in forms"},
-    "status_missing": {"fr": "    pas encore revenu : {names}", "en": "    not back yet: {names}"},
-    "status_review": {"fr": "Pages à vérifier : {count}", "en": "Pages to review: {count}"},
-    "status_rejected": {"fr": "Pages refusées : {count}", "en": "Rejected pages: {count}"},
-    "status_page": {"fr": "  {source} : {reasons}", "en": "  {source}: {reasons}"},
-    "status_incomplete": {"fr": "  bon {form} ({who}) : page(s) manquante(s) {pages}",
-                          "en": "  form {form} ({who}): missing page(s) {pages}"},
-    "closed": {"fr": "Mois {month} clos : {forms} bons pris en compte.", "en": "Month {month} closed: {forms} forms counted."},
-    "closed_forced": {"fr": "Attention : clos de force, {count} page(s) non vérifiées ; leurs lignes douteuses ne sont pas commandées.",
-                      "en": "Warning: forced close, {count} page(s) not reviewed; their doubtful lines are not ordered."},
-    "reopened": {"fr": "Mois {month} rouvert (enregistré). Refermez-le avec : cagettes month close {month}",
-                 "en": "Month {month} reopened (recorded). Close it again with: cagettes month close {month}"},
-    "documents_done": {"fr": "Documents du mois {month} :\n  commandes fournisseurs : {suppliers}\n"
-                             "  émargement, reçus, membres sans bon, tableau de bord (privé) : {private}",
-                       "en": "Documents for {month}:\n  supplier orders: {suppliers}\n"
-                             "  signing sheets, receipts, absentees, dashboard (private): {private}"},
-    "supplier_total": {"fr": "  {supplier} : {total}", "en": "  {supplier}: {total}"},
-    "below_minimum": {"fr": "  {supplier} : minimum non atteint ({total}) : rien n'est commandé, les membres ont un avoir.",
-                      "en": "  {supplier}: minimum not reached ({total}): nothing ordered, members get a credit."},
-    "late_pages": {"fr": "{count} page(s) lue(s) après la clôture : gardées, pas commandées (voir le tableau de bord).",
-                   "en": "{count} page(s) read after closing: kept, not ordered (see the dashboard)."},
-    "payment_done": {"fr": "Paiement enregistré pour le bon {form} : {amount} ({method}).",
-                     "en": "Payment recorded for form {form}: {amount} ({method})."},
-    "status_open": {"fr": "Mois ouvert. Pour le clore après la date limite : cagettes month close {month}",
-                    "en": "Month open. To close it after the deadline: cagettes month close {month}"},
-    "status_closed": {"fr": "Mois clos le {date} par {by}.", "en": "Month closed on {date} by {by}."},
-    "export_done": {"fr": "{count} lignes de commande écrites dans {path}", "en": "{count} order lines written to {path}"},
+MESSAGES: Messages = {
+    "catalog_ok": N_("Catalogue valide : {sites} sites, {suppliers} fournisseurs, {products} produits, {members} membres."),
+    "init_done": N_("Espace de travail créé dans {path}.\nÉtape suivante : cagettes -w {path} check"),
+    "month_opened": N_("Mois {month} ouvert. Bons le {forms} ; date limite le {deadline} ; commande le {order}."),
+    "delivery": N_("  Livraison à {site} : {slot}"),
+    "stamping": N_("Bons"),
+    "posters_done": N_("Affiches écrites dans {path}"),
+    "site_done": N_("Site public écrit dans {path} ({count} fichiers, sans données personnelles)."),
+    "demo_where": N_("\nÀ regarder :\n  paquets à imprimer (privé) : {bundles}\n  affiches : {posters}\n  pages scannées annotées (privé) : {overlays}\n  commandes fournisseurs : {suppliers}\n  émargement, reçus, tableau de bord (privé) : {distribution}\n  site public, avec « Le mois en chiffres » : {site}\n  manifeste des cases : {manifest}"),
+    "demo_returns": N_("Retour des bons simulé : {count} pages scannées déposées dans {inbox}."),
+    "demo_force": N_("{count} page(s) demanderaient une vérification (cagettes review). Pour la démo, le mois est clos quand même : leurs lignes douteuses ne sont pas commandées."),
+    "demo_reuse": N_("Le mois {month} est déjà ouvert dans {path} : il est réimprimé tel quel."),
+    "demo_closed": N_("Le mois {month} de la démo est déjà clos : ses bons ne sont pas rescannés, ses documents sont réécrits. Pour tout refaire, supprimez le dossier {path}."),
+    "scan_done": N_("{pages} pages lues : {accepted} acceptées, {review} à vérifier, {rejected} refusées, {duplicate} déjà traitées (comptées une seule fois)."),
+    "scan_vanished": N_("{count} fichier(s) disparu(s) avant d'être lu(s) ici : un autre poste les a lus puis archivés (ou quelqu'un les a déplacés)."),
+    "reason_line": N_("  {reason} : {count}"),
+    "nothing": N_("Aucun fichier à lire dans {paths}."),
+    "status_site": N_("{site} : {returned}/{issued} bons nominatifs revenus, {walkins} bons libres"),
+    "status_missing": N_("    pas encore revenu : {names}"),
+    "status_review": N_("Pages à vérifier : {count}"),
+    "status_rejected": N_("Pages refusées : {count}"),
+    "status_page": N_("  {source} : {reasons}"),
+    "status_incomplete": N_("  bon {form} ({who}) : page(s) manquante(s) {pages}"),
+    "closed": N_("Mois {month} clos : {forms} bons pris en compte."),
+    "closed_forced": N_("Attention : clos de force, {count} page(s) non vérifiées ; leurs lignes douteuses ne sont pas commandées."),
+    "reopened": N_("Mois {month} rouvert (enregistré). Refermez-le avec : cagettes month close {month}"),
+    "documents_done": N_("Documents du mois {month} :\n  commandes fournisseurs : {suppliers}\n  émargement, reçus, membres sans bon, tableau de bord (privé) : {private}"),
+    "supplier_total": N_("  {supplier} : {total}"),
+    "below_minimum": N_("  {supplier} : minimum non atteint ({total}) : rien n'est commandé, les membres ont un avoir."),
+    "late_pages": N_("{count} page(s) lue(s) après la clôture : gardées, pas commandées (voir le tableau de bord)."),
+    "payment_done": N_("Paiement enregistré pour le bon {form} : {amount} ({method})."),
+    "status_open": N_("Mois ouvert. Pour le clore après la date limite : cagettes month close {month}"),
+    "status_closed": N_("Mois clos le {date} par {by}."),
+    "export_done": N_("{count} lignes de commande écrites dans {path}"),
 }
 
 
@@ -115,16 +79,16 @@ class Context:
 pass_context = click.make_pass_decorator(Context)
 
 
-@click.command("init", help="Crée un espace de travail avec l'association d'exemple.")
+@click.command("init", help=N_("Crée un espace de travail avec l'association d'exemple."))
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--nom", default=None, help="Nom de l'association.")
+@click.option("--nom", default=None, help=N_("Nom de l'association."))
 @pass_context
 def init_command(ctx: Context, directory: Path, nom: str | None) -> None:
     workspace = init_workspace(directory, nom)
     ctx.say("init_done", workspace, path=workspace.root)
 
 
-@click.command("check", help="Vérifie le catalogue et liste tous les problèmes.")
+@click.command("check", help=N_("Vérifie le catalogue et liste tous les problèmes."))
 @pass_context
 def check_command(ctx: Context) -> None:
     workspace = ctx.workspace()
@@ -136,12 +100,12 @@ def report_catalog(ctx: Context, workspace: ws.Workspace, catalog) -> None:
             products=len(catalog.products), members=len(catalog.members))
 
 
-@click.group("month", help="Gestion des mois de commande.")
+@click.group("month", help=N_("Gestion des mois de commande."))
 def month_group() -> None:
     pass
 
 
-@month_group.command("open", help="Ouvre un mois (AAAA-MM) : fige les prix et calcule les dates.")
+@month_group.command("open", help=N_("Ouvre un mois (AAAA-MM) : fige les prix et calcule les dates."))
 @click.argument("month")
 @pass_context
 def month_open_command(ctx: Context, month: str) -> None:
@@ -158,10 +122,10 @@ def report_month(ctx: Context, workspace: ws.Workspace, data) -> None:
         ctx.say("delivery", workspace, site=site.name, slot=dates.long_slot(d.date, d.opens, d.closes, lang))
 
 
-@click.command("print", help="Imprime le mois : « bundles » (tout, par site), « forms » (bons seuls) ou « posters ».")
+@click.command("print", help=N_("Imprime le mois : « bundles » (tout, par site), « forms » (bons seuls) ou « posters »."))
 @click.argument("what", type=click.Choice(["bundles", "forms", "posters"]), default="bundles")
 @click.argument("month", required=False)
-@click.option("--jobs", type=click.IntRange(1, 32), default=2, show_default=True, help="Processus en parallèle.")
+@click.option("--jobs", type=click.IntRange(1, 32), default=2, show_default=True, help=N_("Processus en parallèle."))
 @pass_context
 def print_command(ctx: Context, what: str, month: str | None, jobs: int) -> None:
     workspace = ctx.workspace()
@@ -183,7 +147,7 @@ def report_print(result) -> None:
         click.echo(line)
 
 
-@click.command("site", help="Écrit le site public du mois (sans aucune donnée personnelle).")
+@click.command("site", help=N_("Écrit le site public du mois (sans aucune donnée personnelle)."))
 @click.argument("month", required=False)
 @pass_context
 def site_command(ctx: Context, month: str | None) -> None:
@@ -236,18 +200,18 @@ class DemoSay:
                      distribution=paths.distribution, overlays=paths.scans)
 
 
-@click.command("demo", help="Déroule le mois sur l'association d'exemple, dans DOSSIER (output/demo par défaut).")
+@click.command("demo", help=N_("Déroule le mois sur l'association d'exemple, dans DOSSIER (output/demo par défaut)."))
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path("output/demo"))
-@click.option("--mois", "month", default=None, help="Mois à ouvrir (par défaut : le mois prochain).")
+@click.option("--mois", "month", default=None, help=N_("Mois à ouvrir (par défaut : le mois prochain)."))
 @click.option("--jobs", type=click.IntRange(1, 32), default=2, show_default=True)
 @pass_context
 def demo_command(ctx: Context, directory: Path, month: str | None, jobs: int) -> None:
     demo.run_demo(directory, DemoSay(ctx), month, jobs, ctx.lang_option)
 
 
-@click.command("scan", help="Lit des scans (PDF, TIFF, JPEG, PNG ; fichiers ou dossiers). Sans chemin : la boîte scans/.")
+@click.command("scan", help=N_("Lit des scans (PDF, TIFF, JPEG, PNG ; fichiers ou dossiers). Sans chemin : la boîte scans/."))
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--mois", "month", default=None, help="Mois des bons (par défaut : le dernier ouvert).")
+@click.option("--mois", "month", default=None, help=N_("Mois des bons (par défaut : le dernier ouvert)."))
 @click.option("--jobs", type=click.IntRange(1, 32), default=2, show_default=True)
 @pass_context
 def scan_command(ctx: Context, paths: tuple[Path, ...], month: str | None, jobs: int) -> None:
@@ -287,7 +251,7 @@ def report_notices(ctx: Context, workspace: ws.Workspace, notices: dict[str, lis
                 click.echo(f"  - {notice}")
 
 
-@click.command("status", help="Où en est le mois : bons revenus, pages à vérifier, pages refusées.")
+@click.command("status", help=N_("Où en est le mois : bons revenus, pages à vérifier, pages refusées."))
 @click.option("--mois", "month", default=None)
 @pass_context
 def status_command(ctx: Context, month: str | None) -> None:
@@ -332,12 +296,12 @@ def page_label(page: dict) -> str:
     return f"{where} ({page['page_id']})" if page["page_id"] else where
 
 
-@click.group("export", help="Exports du mois.")
+@click.group("export", help=N_("Exports du mois."))
 def export_group() -> None:
     pass
 
 
-@export_group.command("orders", help="Écrit les lignes de commande (CSV) : membre, produit, quantité, statut.")
+@export_group.command("orders", help=N_("Écrit les lignes de commande (CSV) : membre, produit, quantité, statut."))
 @click.option("--mois", "month", default=None)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @pass_context
@@ -347,10 +311,10 @@ def export_orders_command(ctx: Context, month: str | None, output: Path | None) 
     ctx.say("export_done", workspace, count=count, path=path)
 
 
-@month_group.command("close", help="Clôt le mois : fige les commandes, arrondit aux cartons, écrit les documents.")
+@month_group.command("close", help=N_("Clôt le mois : fige les commandes, arrondit aux cartons, écrit les documents."))
 @click.argument("month", required=False)
-@click.option("--force", is_flag=True, help="Clore même si des pages attendent une vérification.")
-@click.option("--par", "by", default=None, help="Qui clôt (enregistré).")
+@click.option("--force", is_flag=True, help=N_("Clore même si des pages attendent une vérification."))
+@click.option("--par", "by", default=None, help=N_("Qui clôt (enregistré)."))
 @pass_context
 def month_close_command(ctx: Context, month: str | None, force: bool, by: str | None) -> None:
     workspace = ctx.workspace()
@@ -362,10 +326,10 @@ def month_close_command(ctx: Context, month: str | None, force: bool, by: str | 
     report_documents(ctx, workspace, closing.write_documents(workspace, data))
 
 
-@month_group.command("reopen", help="Rouvre un mois clos (enregistré, avec la raison).")
+@month_group.command("reopen", help=N_("Rouvre un mois clos (enregistré, avec la raison)."))
 @click.argument("month")
-@click.option("--raison", "reason", required=True, help="Pourquoi (enregistré).")
-@click.option("--par", "by", default=None, help="Qui rouvre (enregistré).")
+@click.option("--raison", "reason", required=True, help=N_("Pourquoi (enregistré)."))
+@click.option("--par", "by", default=None, help=N_("Qui rouvre (enregistré)."))
 @pass_context
 def month_reopen_command(ctx: Context, month: str, reason: str, by: str | None) -> None:
     workspace = ctx.workspace()
@@ -373,7 +337,7 @@ def month_reopen_command(ctx: Context, month: str, reason: str, by: str | None) 
     ctx.say("reopened", workspace, month=month)
 
 
-@click.command("documents", help="Réécrit les documents d'un mois clos (après une correction de paiement).")
+@click.command("documents", help=N_("Réécrit les documents d'un mois clos (après une correction de paiement)."))
 @click.argument("month", required=False)
 @pass_context
 def documents_command(ctx: Context, month: str | None) -> None:
@@ -392,15 +356,15 @@ def report_documents(ctx: Context, workspace: ws.Workspace, documents: closing.D
         ctx.say("late_pages", workspace, count=documents.late_pages)
 
 
-@click.command("payment", help="Enregistre ou corrige le paiement d'un bon (remplace ce qui a été lu au scan).")
+@click.command("payment", help=N_("Enregistre ou corrige le paiement d'un bon (remplace ce qui a été lu au scan)."))
 @click.argument("form", type=int)
 @click.option("--mois", "month", default=None)
 @click.option("--mode", "method", required=True, type=click.Choice(PAYMENT_METHODS))
-@click.option("--montant", "amount", required=True, help="En euros, par exemple 12,50.")
-@click.option("--financeur", "scheme", default="", help="Chèque alimentaire : le dispositif ou le financeur.")
+@click.option("--montant", "amount", required=True, help=N_("En euros, par exemple 12,50."))
+@click.option("--financeur", "scheme", default="", help=N_("Chèque alimentaire : le dispositif ou le financeur."))
 @click.option("--note", default="")
-@click.option("--ajouter", "add", is_flag=True, help="Ajoute un paiement au lieu de remplacer (paiement en plusieurs fois).")
-@click.option("--par", "by", default=None, help="Qui saisit (enregistré).")
+@click.option("--ajouter", "add", is_flag=True, help=N_("Ajoute un paiement au lieu de remplacer (paiement en plusieurs fois)."))
+@click.option("--par", "by", default=None, help=N_("Qui saisit (enregistré)."))
 @pass_context
 def payment_command(ctx: Context, form: int, month: str | None, method: str, amount: str, scheme: str,
                     note: str, add: bool, by: str | None) -> None:

@@ -170,7 +170,7 @@ def scanned_payments(engine: sa.Engine, month: str, voucher_scheme: str = "") ->
     with engine.connect() as conn:
         pages = effective_pages(conn, month)
         lines = lines_of(conn, [p["id"] for p in pages])
-    out = {}
+    out: dict[int, tuple[Payment, ...]] = {}
     for page in pages:
         found = {l["kind"]: l for l in lines.get(page["id"], []) if l["status"] == "confirmed" and l["value"]}
         if "payment" in found and "amount" in found:

@@ -145,11 +145,11 @@ def returns_chart(stats: PublicStats):
 
 
 def cases_chart(stats: PublicStats):
-    products = [p for p in stats.products if p.fill is not None]
-    if not products:
+    filled = [(p.name, 100 * p.fill) for p in stats.products if p.fill is not None]
+    if not filled:
         return None
-    figure, axes = new_figure(len(products))
-    axes.barh([p.name for p in products][::-1], [100 * p.fill for p in products][::-1], color=BAR_COLOUR)
+    figure, axes = new_figure(len(filled))
+    axes.barh([name for name, _ in filled][::-1], [percent for _, percent in filled][::-1], color=BAR_COLOUR)
     axes.axvline(100, color="#000", linewidth=1)
     axes.set_xlim(0, 105)
     axes.set_xlabel("% du dernier carton rempli par les commandes (avant les « +1 »)")

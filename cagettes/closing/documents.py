@@ -11,6 +11,7 @@ the workspace's ``templates/`` folder.
 """
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -165,7 +166,7 @@ def receipt(account: Account, accounts: MonthAccounts, picto_urls: dict[str, str
     }
 
 
-def delivery_parts(accounts: MonthAccounts, account: Account) -> tuple:
+def delivery_parts(accounts: MonthAccounts, account: Account) -> tuple[dt.date, dt.time, dt.time]:
     d = accounts.month.deliveries[account.slot.site]
     return d.date, d.opens, d.closes
 

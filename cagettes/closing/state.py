@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from cagettes.core.errors import MonthError
-from cagettes.core.month import MonthData
+from cagettes.core.month import FormSlot, MonthData
 from cagettes.scan.orders import effective_pages, order_rows
 from cagettes.storage import db
 
@@ -83,14 +83,19 @@ def freeze(month: MonthData, rows: list[dict], returned: set[int]) -> tuple[Froz
 
     Confirmed lines only: a doubtful line is never ordered on a guess.
     """
-    lines, numbers = defaultdict(list), {}
+    lines: dict[int, list[FrozenLine]] = defaultdict(list)
+    numbers: dict[int, str] = {}
     for row in rows:
         numbers.setdefault(row["formulaire"], str(row["membre"] or ""))
         if row["statut"] == "confirmé" and row["quantite"]:
             lines[row["formulaire"]].append(FrozenLine(row["ref"], int(row["quantite"]), row["plus_un"] == "oui"))
     slots = {f.number: f for f in month.forms}
-    return tuple(FrozenForm(n, slots[n].site, numbers.get(n) or (slots[n].member.number if slots[n].member else ""),
-                            tuple(lines[n])) for n in sorted(returned | set(numbers)))
+    return tuple(FrozenForm(n, slots[n].site, numbers.get(n) or member_number(slots[n]), tuple(lines[n]))
+                 for n in sorted(returned | set(numbers)))
+
+
+def member_number(slot: FormSlot) -> str:
+    return slot.member.number if slot.member else ""
 
 
 def reopen_month(engine: sa.Engine, month: str, by: str, reason: str) -> None:

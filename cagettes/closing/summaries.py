@@ -48,7 +48,7 @@ def product_label(product: Product) -> str:
 
 def short_labels(products) -> dict[str, str]:
     """ref -> the name alone, or with its unit when another product of the month has that name."""
-    names = defaultdict(int)
+    names: dict[str, int] = defaultdict(int)
     for product in products:
         names[product.name] += 1
     return {p.ref: product_label(p) if names[p.name] > 1 else p.name for p in products}

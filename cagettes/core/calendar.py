@@ -18,23 +18,15 @@ from dataclasses import dataclass, field
 import holidays
 
 from cagettes.core.errors import MonthError
-from cagettes.core.i18n import DEFAULT_LANG, translate
+from cagettes.core.i18n import DEFAULT_LANG, N_, Messages, translate
 from cagettes.core.model import Site
 
 ONE_DAY = dt.timedelta(days=1)
 ONE_WEEK = dt.timedelta(days=7)
 
-_MESSAGES = {
-    "bad_month": {
-        "fr": "mois invalide « {text} » : écrivez l'année puis le mois en chiffres, par exemple 2026-12",
-        "en": "invalid month “{text}”: write the year then the month in digits, for example 2026-12",
-    },
-    "inverted": {
-        "fr": "{month} : la date limite ({deadline}) tombe avant l'envoi des bons ({forms}) ; "
-        "écartez davantage jour_bons et jour_limite dans cagettes.toml",
-        "en": "{month}: the deadline ({deadline}) falls before the forms go out ({forms}); "
-        "move jour_bons and jour_limite further apart in cagettes.toml",
-    },
+_MESSAGES: Messages = {
+    "bad_month": N_("mois invalide « {text} » : écrivez l'année puis le mois en chiffres, par exemple 2026-12"),
+    "inverted": N_("{month} : la date limite ({deadline}) tombe avant l'envoi des bons ({forms}) ; écartez davantage jour_bons et jour_limite dans cagettes.toml"),
 }
 
 _MONTH_PATTERN = re.compile(r"(\d{4})-(\d{1,2})")

@@ -38,7 +38,7 @@ SECRET_MIN_LENGTH = 32
 # never puts the deadline before the forms.
 MIN_ORDER_WINDOW_DAYS = 7
 
-Complaint = tuple[str, dict[str, object]]  # message key in MESSAGES, and its parameters
+Complaint = tuple[str, Mapping[str, object]]  # message key in MESSAGES, and its parameters
 Check = Callable[[Any], "Complaint | None"]
 Convert = Callable[[Any, Path], Any]  # (value as read, workspace folder) -> Config value
 

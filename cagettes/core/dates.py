@@ -19,14 +19,16 @@ import datetime as dt
 
 from babel.dates import format_date
 
-from cagettes.core.i18n import DEFAULT_LANG
+from cagettes.core.i18n import DEFAULT_LANG, LANGS
 
+# Babel's locale for our language codes; another language of LANGS (one added later) goes to
+# Babel by its code, and a code cagettes does not know is written in French.
 _LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 EN_DASH = "\u2013"
 
 
 def _locale(lang: str) -> str:
-    return _LOCALES.get(lang, _LOCALES[DEFAULT_LANG])
+    return _LOCALES.get(lang) or (lang if lang in LANGS else _LOCALES[DEFAULT_LANG])
 
 
 def long_date(day: dt.date, lang: str = DEFAULT_LANG) -> str:

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cagettes.core.i18n import _
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -31,23 +33,20 @@ class Problem:
     key: str = ""  # dotted key of a TOML config file
 
     def where(self, lang: str = "fr") -> str:
-        words = _WHERE_WORDS.get(lang, _WHERE_WORDS["fr"])
         parts = [self.file]
         if self.sheet:
-            parts.append(f"{words[0]} « {self.sheet} »")
+            parts.append(_("feuille « {name} »", lang, name=self.sheet))
         if self.row is not None:
-            parts.append(f"{words[1]} {self.row}")
+            parts.append(_("ligne {row}", lang, row=self.row))
         if self.column:
-            parts.append(f"{words[2]} « {self.column} »")
+            parts.append(_("colonne « {name} »", lang, name=self.column))
         if self.key:
-            parts.append(f"{words[3]} « {self.key} »")
+            parts.append(_("clé « {name} »", lang, name=self.key))
         return ", ".join(parts)
 
     def __str__(self) -> str:
         return f"{self.where()} : {self.message}"
 
-
-_WHERE_WORDS = {"fr": ("feuille", "ligne", "colonne", "clé"), "en": ("sheet", "row", "column", "key")}
 
 
 class CagettesError(Exception):

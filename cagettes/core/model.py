@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 LAB_STATUSES = ("essai", "regulier", "retire")
-LANGUAGES = ("fr", "en")
 
 
 @dataclass(frozen=True)
@@ -73,7 +72,7 @@ class Member:
     first_name: str
     last_name: str
     site: str  # Site.code
-    language: str = "fr"  # one of LANGUAGES
+    language: str = "fr"  # one of cagettes.core.i18n.LANGS
     large_print: bool = False
     phone: str = ""
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from cagettes.core.errors import ReviewError
-from cagettes.core.i18n import translate
+from cagettes.core.i18n import N_, Messages, translate
 from cagettes.forms.manifest import page_boxes
 from cagettes.scan.decide import CANCELLED, DOUBTFUL, EMPTY, MARKED, BoxDecision, apply_rules, choose_one, group_key
 from cagettes.scan.orders import snapshot_members
@@ -35,28 +35,18 @@ NOT_KEPT = "conflict_not_kept"  # reason of a scan a volunteer did not keep
 PAGE_FIELDS = ("outcome", "reason", "detail", "conflict_of", "review_reasons")
 NAME_MAX, REASON_MAX = 80, 200  # characters, as the columns hold them
 
-MESSAGES = {
-    "no_page": {"fr": "La page scannée n° {page} n'existe pas dans ce mois.",
-                "en": "Scanned page {page} does not exist in this month."},
-    "rejected": {"fr": "La page scannée n° {page} est refusée : défaites d'abord ce refus pour la modifier.",
-                 "en": "Scanned page {page} is rejected: undo the rejection first to change it."},
-    "no_box": {"fr": "La case « {box} » n'est pas sur la page scannée n° {page}.",
-               "en": "Box \"{box}\" is not on scanned page {page}."},
-    "bad_state": {"fr": "État de case inconnu « {state} » : choisissez cochée, vide ou remplie (annulée).",
-                  "en": "Unknown box state \"{state}\": choose marked, empty or filled (cancelled)."},
-    "no_reason": {"fr": "Écrivez pourquoi la page est refusée.", "en": "Write why the page is rejected."},
-    "no_name": {"fr": "Écrivez votre prénom : chaque décision garde le nom de qui l'a prise.",
-                "en": "Write your name: each decision keeps who made it."},
-    "not_walkin": {"fr": "Le bon n° {form} est nominatif : seul un bon libre peut être attribué à un membre.",
-                   "en": "Form {form} is a member's form: only a walk-in form can be given to a member."},
-    "no_member": {"fr": "Aucun membre n° « {member} » ce mois-ci : vérifiez le numéro sur la liste des membres.",
-                  "en": "No member number \"{member}\" this month: check the number on the members list."},
-    "no_conflict": {"fr": "La page scannée n° {page} n'a pas d'autre scan : il n'y a rien à choisir.",
-                    "en": "Scanned page {page} has no other scan: there is nothing to choose."},
-    "no_decision": {"fr": "La décision n° {decision} n'existe pas ou est déjà défaite.",
-                    "en": "Decision {decision} does not exist or is already undone."},
-    "not_last": {"fr": "Défaites d'abord la décision n° {later}, plus récente, sur la même page.",
-                 "en": "First undo decision {later}, which is more recent, on the same page."},
+MESSAGES: Messages = {
+    "no_page": N_("La page scannée n° {page} n'existe pas dans ce mois."),
+    "rejected": N_("La page scannée n° {page} est refusée : défaites d'abord ce refus pour la modifier."),
+    "no_box": N_("La case « {box} » n'est pas sur la page scannée n° {page}."),
+    "bad_state": N_("État de case inconnu « {state} » : choisissez cochée, vide ou remplie (annulée)."),
+    "no_reason": N_("Écrivez pourquoi la page est refusée."),
+    "no_name": N_("Écrivez votre prénom : chaque décision garde le nom de qui l'a prise."),
+    "not_walkin": N_("Le bon n° {form} est nominatif : seul un bon libre peut être attribué à un membre."),
+    "no_member": N_("Aucun membre n° « {member} » ce mois-ci : vérifiez le numéro sur la liste des membres."),
+    "no_conflict": N_("La page scannée n° {page} n'a pas d'autre scan : il n'y a rien à choisir."),
+    "no_decision": N_("La décision n° {decision} n'existe pas ou est déjà défaite."),
+    "not_last": N_("Défaites d'abord la décision n° {later}, plus récente, sur la même page."),
 }
 
 
@@ -116,7 +106,7 @@ def reject(review: Review, page: int, reason: str, who: str) -> int:
         raise review.error("no_reason")
     with review.engine.begin() as conn:
         row = open_page(review, conn, page)
-        decision = log(review, conn, row, REJECT, who, value=reason, before={"pages": snapshot(conn, [page])})
+        decision = log(review, conn, row, REJECT, who, value=reason, before={"pages": snapshot(review, conn, [page])})
         set_fields(conn, page, outcome=REJECTED, reason=reason, detail=f"refusée par {clean_name(review, who)}")
     return decision
 
@@ -145,7 +135,7 @@ def keep_scan(review: Review, page: int, who: str) -> int:
         if row["conflict_of"] is None and not others:
             raise review.error("no_conflict", page=page)
         decision = log(review, conn, row, KEEP, who, value=str(page),
-                       before={"pages": snapshot(conn, [page, *others])})
+                       before={"pages": snapshot(review, conn, [page, *others])})
         # The others stop counting before this one starts: the database allows one counted
         # scan per printed page (db.EFFECTIVE_SCAN), even inside a transaction.
         for other in others:
@@ -173,7 +163,7 @@ def undo(review: Review, decision: int, who: str) -> None:
 
 def refresh(review: Review, conn, page: int) -> None:
     """Lines from the readings and the volunteers' box decisions; then the outcome, unless rejected."""
-    row = page_row(conn, page)
+    row = stored_page(review, conn, page)
     states = current_states(conn, page)
     lines = apply_rules(review.boxes(row["page_id"]), states)
     conn.execute(db.page_lines.delete().where(db.page_lines.c.scanned_page == page))
@@ -234,10 +224,10 @@ def queue(review: Review) -> list[BoxItem]:
 def page_items(review: Review, conn, row: dict) -> list[BoxItem]:
     states = current_states(conn, row["id"])
     decided = decided_boxes(conn, row["id"])
-    groups = defaultdict(list)
+    groups: dict[tuple, list[dict]] = defaultdict(list)
     for box in review.boxes(row["page_id"]):
         groups[group_key(box)].append(box)
-    items = []
+    items: list[BoxItem] = []
     for boxes in groups.values():
         _, status, reason = choose_one([(b["id"], states[b["id"]]) for b in boxes])
         if status == "doubtful":
@@ -308,6 +298,14 @@ def page_row(conn, page: int) -> dict | None:
     return dict(row) if row else None
 
 
+def stored_page(review: Review, conn, page: int) -> dict:
+    """The row of a page the caller already found (another station may have removed it since)."""
+    row = page_row(conn, page)
+    if row is None:
+        raise review.error("no_page", page=page)
+    return row
+
+
 def open_page(review: Review, conn, page: int) -> dict:
     """A page of this month that a volunteer may still change."""
     row = page_row(conn, page)
@@ -356,9 +354,9 @@ def log(review: Review, conn, row: dict, action: str, who: str, box: str | None 
     return int(result.inserted_primary_key[0])
 
 
-def snapshot(conn, pages: list[int]) -> dict[str, dict]:
+def snapshot(review: Review, conn, pages: list[int]) -> dict[str, dict]:
     """What a page-wide decision may change on each page, to put it back on undo."""
-    rows = {page: page_row(conn, page) for page in pages}
+    rows = {page: stored_page(review, conn, page) for page in pages}
     return {str(page): {k: row[k] for k in PAGE_FIELDS} for page, row in rows.items()}
 
 

@@ -47,7 +47,7 @@ def run_demo(directory: Path, report: DemoReport, month: str | None = None, jobs
     report.month(workspace, data, opened)
     result = printing.print_month(workspace, data, jobs, progress=progress)
     report.printed(workspace, result)
-    scan_returns(workspace, data, result.manifest_path, jobs, report)
+    scan_returns(workspace, data, workspace.paths(data.month).manifest, jobs, report)
     report.documents(workspace, closing.write_documents(workspace, data))
     report.site(workspace, data, printing.build_site(workspace, data), result)
     return workspace

@@ -44,6 +44,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -185,12 +186,14 @@ class Degradation:
     @classmethod
     def off(cls) -> "Degradation":
         """No damage at all: the clean filled page (for tests and a reader's upper bound)."""
-        return cls(**{f.name: 0.0 for f in fields(cls) if f.name.startswith("p_")})
+        off: dict[str, Any] = {f.name: 0.0 for f in fields(cls) if f.name.startswith("p_")}
+        return cls(**off)
 
     @classmethod
     def only(cls, *steps: str, **overrides) -> "Degradation":
         """Only the named steps, always: ``Degradation.only("upside_down", "blur")``."""
-        return replace(cls.off(), **{f"p_{s}": 1.0 for s in steps}, **overrides)
+        always: dict[str, Any] = {f"p_{s}": 1.0 for s in steps}
+        return replace(cls.off(), **always, **overrides)
 
 
 # ---------------------------------------------------------------- rendering
@@ -224,7 +227,8 @@ class _Pdfs:
     """Bundle PDFs opened once each, pages rendered one at a time (PDFium loads pages lazily)."""
 
     def __init__(self, root: Path):
-        self.root, self.documents = root, {}
+        self.root = root
+        self.documents: dict[str, Any] = {}  # relative path → pypdfium2.PdfDocument (imported lazily)
 
     def render(self, relative: str, index: int, dpi: int, color: bool) -> np.ndarray:
         import pypdfium2
@@ -363,7 +367,7 @@ def _lay_ink(image: np.ndarray, strokes: list, pen: Pen, opacity: float, rng) ->
     region = image[y0:y1, x0:x1]
     color = np.array(pen.color, np.float32) / 255
     if image.ndim == 2:
-        color = np.float32(color @ np.array([0.114, 0.587, 0.299], np.float32))  # BGR luminance
+        color = np.array(color @ np.array([0.114, 0.587, 0.299], np.float32), np.float32)  # BGR luminance
     else:
         alpha = alpha[:, :, None]
     region[...] = np.clip(region * (1 - alpha + alpha * color), 0, 255).astype(np.uint8)
@@ -506,7 +510,8 @@ class _Sheet:
             _lay_ink(self.image, strokes, PENS[self.pen], opacity, self.rng)
 
     def write_line(self, left: float, right: float, base: float, x_height: float, width: float) -> list:
-        strokes, cursor = [], left + self.rng.uniform(0, 4)
+        strokes: list[tuple[np.ndarray, float, float]] = []  # points, start width, end width
+        cursor = left + self.rng.uniform(0, 4)
         while True:
             word = _word(self.rng, int(self.rng.integers(2, 8)), x_height) + (cursor, base)
             if word[:, 0].max() > right:
@@ -558,7 +563,7 @@ def _fill_product(sheet: _Sheet, ref: str, boxes: list[dict]) -> dict:
     quantity, doubt = _play(sheet, scenario, quantities)
     tolerance = next((b for b in boxes if b["kind"] == "tolerance"), None)
     tolerant = bool(tolerance and quantity and rng.random() < policy.p_tolerance)
-    if tolerant:
+    if tolerant and tolerance is not None:
         sheet.mark(tolerance["id"], policy.mark_styles)
     return {"quantity": quantity, "tolerance": tolerant, "expect_doubt": doubt,
             "feedback": _fill_feedback(sheet, boxes), "scenario": scenario}
@@ -708,7 +713,7 @@ def _geometry(image: np.ndarray, dpi: int, rng, s: Degradation) -> tuple[np.ndar
 def _on_glass(image: np.ndarray, dpi: int, rng, s: Degradation, angle: float) -> tuple[np.ndarray, np.ndarray, dict]:
     """One warp (one interpolation) onto a canvas that holds the whole sheet plus lid margins."""
     h, w = image.shape[:2]
-    corners = np.float32([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]])  # pixel centres, as OpenCV
+    corners = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)  # pixel centres, as OpenCV
     turn = cv2.getRotationMatrix2D(((w - 1) / 2, (h - 1) / 2), angle, 1.0)
     moved = (corners @ turn[:, :2].T + turn[:, 2]).astype(np.float32)
     if rng.random() < s.p_perspective:

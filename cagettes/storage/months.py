@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -18,7 +20,7 @@ from cagettes.core.model import Catalog, Member, Product, Site, Supplier
 from cagettes.core.month import Association, FormSlot, MonthData
 from cagettes.storage import db
 
-_DECODERS = {"Decimal": Decimal, "dt.time": dt.time.fromisoformat, "dt.date": dt.date.fromisoformat,
+_DECODERS: dict[str, Callable[[Any], object]] = {"Decimal": Decimal, "dt.time": dt.time.fromisoformat, "dt.date": dt.date.fromisoformat,
              "tuple[str, ...]": tuple}
 
 
@@ -48,7 +50,7 @@ def already_open_message(month: str) -> str:
 
 def number_forms(month: str, catalog: Catalog, walkins_per_site: int) -> list[dict]:
     """Members of each site by name, then that site's walk-in forms; numbers never reused."""
-    rows = []
+    rows: list[dict] = []
     for site in catalog.sites:
         members = [m.number for m in catalog.members_of(site.code)]
         for member in members + [None] * walkins_per_site:

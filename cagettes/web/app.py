@@ -28,6 +28,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 
 from cagettes.core.dates import local_time
 from cagettes.core.month import MonthData
@@ -69,7 +70,7 @@ def pages() -> "Pages":
     return current_app.extensions["review"]
 
 
-def guard() -> Response | None:
+def guard() -> ResponseReturnValue | None:
     """Only the browser that opened the printed address; posts only from the page's own forms."""
     s = pages().settings
     if request.endpoint in ("static", "font"):
@@ -133,7 +134,7 @@ class Pages:
         with self.review.engine.connect() as conn:
             for row in rv.pages_to_review(conn, self.review.month, conflicts=True):
                 if row["page_id"] not in groups:
-                    scans = [rv.page_row(conn, p) for p in rv.same_printed_page(conn, row)]
+                    scans = [rv.stored_page(self.review, conn, p) for p in rv.same_printed_page(conn, row)]
                     groups[row["page_id"]] = {"label": self.label(row["page_id"]), "page": row["id"],
                                               "scans": [self.scan(s) for s in scans]}
         return list(groups.values())
@@ -210,7 +211,7 @@ class Pages:
 
 def rv_page_id(review: rv.Review, page: int) -> str:
     with review.engine.connect() as conn:
-        return rv.page_row(conn, page)["page_id"]
+        return rv.stored_page(review, conn, page)["page_id"]
 
 
 def when(moment: dt.datetime | None) -> str:
@@ -236,7 +237,7 @@ def page(page: int):
             abort(404)
         items = [] if row["outcome"] == "rejected" else rv.page_items(p.review, conn, row)
         walkin = p.review.printed_page(row["page_id"])["walkin"]
-        scans = [p.scan(rv.page_row(conn, s)) for s in rv.same_printed_page(conn, row)]
+        scans = [p.scan(rv.stored_page(p.review, conn, s)) for s in rv.same_printed_page(conn, row)]
     return render_template("page.html", row=row, label=p.label(row["page_id"]), cards=[p.card(i) for i in items],
                            order=p.order(row["form"]), history=p.history(page), scans=scans if len(scans) > 1 else [],
                            walkin=walkin,

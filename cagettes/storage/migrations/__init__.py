@@ -43,7 +43,9 @@ def scripts() -> ScriptDirectory:
 
 
 def head() -> str:
-    return scripts().get_current_head()
+    current = scripts().get_current_head()
+    assert current is not None, "the package ships its migrations: there is always a head"
+    return current
 
 
 def current(conn: sa.Connection) -> str | None:

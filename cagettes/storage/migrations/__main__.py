@@ -16,7 +16,9 @@ import tempfile
 from pathlib import Path
 
 from alembic import command
+from alembic.script import Script
 
+from cagettes.core.errors import DatabaseError
 from cagettes.storage import db
 from cagettes.storage.migrations import alembic_config, scripts, upgrade
 
@@ -35,6 +37,8 @@ def new(message: str, url: str | None = None) -> Path:
                 script = command.revision(alembic_config(conn), message, autogenerate=True, rev_id=next_id())
         finally:
             engine.dispose()
+    if not isinstance(script, Script):  # one revision asked, one written; never a list or nothing
+        raise DatabaseError(f"Alembic n'a pas écrit une migration et une seule pour « {message} ».")
     return Path(script.path)
 
 
