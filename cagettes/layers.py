@@ -27,3 +27,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("shell", ("cagettes.cli", "cagettes.web", "cagettes.__main__"),
      "The command line and the review web page: parse, call one service, say the result. No logic."),
 )
+
+# The shell skips the layers in between: it reaches the stages and storage only through a service,
+# so that what a command or the page does can be done (and tested) without either.
+SHELL_USES = ("foundations", "services", "shell")

@@ -10,9 +10,12 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
+from cagettes.core.model import Product
 from cagettes.core.month import MonthData
 from cagettes.core.private import private_dir, private_file
+from cagettes.core.records import Manifest, ManifestBox, ManifestLayout, ManifestPage, ManifestProduct
 from cagettes.forms.layout import Box, PageLayout
 from cagettes.forms.stamp import StampedPage
 
@@ -33,9 +36,9 @@ def layout_key(page: StampedPage) -> str:
     return f"{page.variant.key}/p{page.index + 1}"
 
 
-def build(month: MonthData, printed: list[PrintedPage]) -> dict:
-    layouts: dict[str, dict] = {}
-    pages = []
+def build(month: MonthData, printed: list[PrintedPage]) -> Manifest:
+    layouts: dict[str, ManifestLayout] = {}
+    pages: list[ManifestPage] = []
     for entry in printed:
         key = layout_key(entry.page)
         if key not in layouts:
@@ -53,12 +56,12 @@ def build(month: MonthData, printed: list[PrintedPage]) -> dict:
     }
 
 
-def product_json(index: int, product) -> dict:
+def product_json(index: int, product: Product) -> ManifestProduct:
     return {"index": index, "ref": product.ref, "name": product.name, "unit": product.unit,
             "price": str(product.price), "max": product.max_per_member, "case_size": product.case_size}
 
 
-def layout_json(page_layout: PageLayout, month: MonthData) -> dict:
+def layout_json(page_layout: PageLayout, month: MonthData) -> ManifestLayout:
     return {
         "width": page_layout.width,
         "height": page_layout.height,
@@ -69,8 +72,8 @@ def layout_json(page_layout: PageLayout, month: MonthData) -> dict:
     }
 
 
-def box_json(box: Box, month: MonthData) -> dict:
-    data: dict[str, object] = {"id": box.id, "kind": box.kind, "rect": box.rect.as_list()}
+def box_json(box: Box, month: MonthData) -> ManifestBox:
+    data: ManifestBox = {"id": box.id, "kind": box.kind, "rect": box.rect.as_list()}
     if box.product is not None:
         data["product"] = month.products[box.product].ref
     if box.value is not None:
@@ -80,7 +83,7 @@ def box_json(box: Box, month: MonthData) -> dict:
     return data
 
 
-def page_json(entry: PrintedPage, key: str, month: MonthData) -> dict:
+def page_json(entry: PrintedPage, key: str, month: MonthData) -> ManifestPage:
     page = entry.page
     return {
         "id": page.code,
@@ -98,20 +101,20 @@ def page_json(entry: PrintedPage, key: str, month: MonthData) -> dict:
     }
 
 
-def write(manifest: dict, path: Path) -> None:
+def write(manifest: Manifest, path: Path) -> None:
     """Owner-only: the manifest names each member's form."""
     private_dir(path.parent)
     path.write_text(json.dumps(manifest, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     private_file(path)
 
 
-def read(path: Path) -> dict:
+def read(path: Path) -> Manifest:
     data = json.loads(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != VERSION:
         raise ValueError(f"not a {FORMAT} version {VERSION} file")
-    return data
+    return cast(Manifest, data)
 
 
-def page_boxes(manifest: dict, page: dict) -> list[dict]:
+def page_boxes(manifest: Manifest, page: ManifestPage) -> list[ManifestBox]:
     """All boxes printed on one page: its layout's, plus those stamped for this member."""
     return manifest["layouts"][page["layout"]]["boxes"] + page["extra_boxes"]

@@ -16,11 +16,12 @@ import pikepdf
 import segno
 
 from cagettes.core import dates
+from cagettes.core.money import euros
 from cagettes.core.month import FormSlot, MonthData
 from cagettes.forms import layout
 from cagettes.forms.ids import PageId
 from cagettes.forms.layout import Box
-from cagettes.forms.templating import euros, render_template, template_file
+from cagettes.forms.templating import render_template, template_file
 from cagettes.forms.texts import texts
 from cagettes.forms.variants import RenderedVariant, Variant, font_urls
 

@@ -6,13 +6,13 @@ or just ``base.css``, without copying the rest.
 """
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
 import jinja2
 
 from cagettes.core.errors import RenderError
 from cagettes.core.i18n import DEFAULT_LANG, translations
+from cagettes.core.money import euros
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 
@@ -59,15 +59,6 @@ def template_line(error: Exception, path: str) -> int | None:
             line = frame.tb_lineno
         frame = frame.tb_next
     return line
-
-
-def euros(amount: Decimal | int | float, lang: str = "fr") -> str:
-    """2.5 → "2,50 €" (French) or "€2.50" (English)."""
-    value = Decimal(amount).quantize(Decimal("0.01"))
-    if lang == "en":
-        return f"€{value:,.2f}"
-    text = f"{value:,.2f}".replace(",", "\u202f").replace(".", ",")
-    return f"{text}\u202f€"  # narrow no-break space: French usage, and it fits the boxes
 
 
 def template_file(env: jinja2.Environment, name: str) -> Path:

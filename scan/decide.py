@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from cagettes.core.records import ManifestBox
 from cagettes.scan import thresholds as T
 from cagettes.scan.measure import BoxReading
 
@@ -105,7 +106,7 @@ def choose_one(candidates: list[tuple[object, BoxDecision]]) -> tuple[object, st
     return None, "confirmed", "none"
 
 
-def apply_rules(boxes: list[dict], decisions: dict[str, BoxDecision]) -> list[Line]:
+def apply_rules(boxes: list[ManifestBox], decisions: dict[str, BoxDecision]) -> list[Line]:
     groups = defaultdict(list)
     for box in boxes:
         groups[group_key(box)].append((box.get("value", True), decisions[box["id"]], box))
@@ -122,7 +123,7 @@ def _group_order(item) -> tuple[str, str, int]:
     return kind, product or "", -1 if column is None else column
 
 
-def group_key(box: dict) -> tuple[str, str | None, int | None]:
+def group_key(box: ManifestBox) -> tuple[str, str | None, int | None]:
     return box["kind"], box.get("product"), box.get("column")
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
+from cagettes.core.records import ManifestBox
 from cagettes.scan import thresholds as T
 from cagettes.scan.register import Registration
 
@@ -128,7 +129,7 @@ def printed_ink(reference: np.ndarray) -> np.ndarray:
     return cv2.dilate(ink, np.ones((size, size), np.uint8)).astype(bool)
 
 
-def read_box(page: np.ndarray, box: dict, calibration: Calibration, printed: np.ndarray | None = None,
+def read_box(page: np.ndarray, box: ManifestBox, calibration: Calibration, printed: np.ndarray | None = None,
              speckled: np.ndarray | None = None, neighbours: Sequence[Sequence[float]] = ()) -> BoxReading:
     """Ink inside the box, and ink in a ring around it that the blank form does not have and
     that is no nearer to one of its ``neighbours`` (their rects) than to it.
@@ -181,7 +182,7 @@ def _distance(rect: Sequence[float], xs: np.ndarray, ys: np.ndarray) -> np.ndarr
     return np.hypot(dy[:, None], dx[None, :])
 
 
-def close_boxes(boxes: list[dict]) -> list[list[list[float]]]:
+def close_boxes(boxes: list[ManifestBox]) -> list[list[list[float]]]:
     """For each box, the rects of the boxes whose rings overlap its ring."""
     rings = [grow(box["rect"], T.RING_MM) for box in boxes]
     return [[other["rect"] for other, b in zip(boxes, rings, strict=False) if b is not a and _overlap(a, b)] for a in rings]
@@ -206,7 +207,7 @@ def _fraction(pixels: np.ndarray, threshold: float) -> float:
     return float(np.count_nonzero(pixels < threshold)) / max(1, pixels.size)
 
 
-def read_boxes(page: np.ndarray, boxes: list[dict], calibration: Calibration,
+def read_boxes(page: np.ndarray, boxes: list[ManifestBox], calibration: Calibration,
                reference: np.ndarray | None = None, speckled: np.ndarray | None = None) -> list[BoxReading]:
     """All boxes, each scored against the median box of this page (most boxes are empty);
     with the blank form's picture (``reference``), what it prints around boxes is not ink."""

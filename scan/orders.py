@@ -9,35 +9,37 @@ import csv
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import sqlalchemy as sa
 
-from cagettes.core.model import Member
-from cagettes.core.month import MonthData
+from cagettes.core.model import Member, Product
+from cagettes.core.month import FormSlot, MonthData
 from cagettes.core.private import private_dir, private_file
+from cagettes.core.records import OrderRow, PageLineRow, ScannedPageRow
 from cagettes.storage import db
 from cagettes.storage.months import decode
 
 ORDER_COLUMNS = ("formulaire", "site", "membre", "nom", "produit", "ref", "quantite", "plus_un", "statut", "raison")
 
 
-def effective_pages(conn, month: str) -> list[dict]:
+def effective_pages(conn, month: str) -> list[ScannedPageRow]:
     t = db.scanned_pages.c
     query = sa.select(db.scanned_pages).where(t.month == month, t.outcome != "rejected", t.conflict_of.is_(None))
-    return [dict(row) for row in conn.execute(query.order_by(t.form, t.page)).mappings()]
+    return [cast(ScannedPageRow, dict(row)) for row in conn.execute(query.order_by(t.form, t.page)).mappings()]
 
 
-def lines_of(conn, page_ids: list[int]) -> dict[int, list[dict]]:
+def lines_of(conn, page_ids: list[int]) -> dict[int, list[PageLineRow]]:
     if not page_ids:
         return {}
     rows = conn.execute(sa.select(db.page_lines).where(db.page_lines.c.scanned_page.in_(page_ids))).mappings()
-    grouped = defaultdict(list)
+    grouped: dict[int, list[PageLineRow]] = defaultdict(list)
     for row in rows:
-        grouped[row["scanned_page"]].append(dict(row))
+        grouped[row["scanned_page"]].append(cast(PageLineRow, dict(row)))
     return grouped
 
 
-def order_rows(engine: sa.Engine, month: MonthData) -> list[dict]:
+def order_rows(engine: sa.Engine, month: MonthData) -> list[OrderRow]:
     """One row per product ordered (or in doubt) per returned form, in form order."""
     forms = {f.number: f for f in month.forms}
     products = {p.ref: p for p in month.products}
@@ -48,21 +50,23 @@ def order_rows(engine: sa.Engine, month: MonthData) -> list[dict]:
     numbers = numbers_read(pages, lines)
     rows = []
     for page in pages:
+        if page["form"] is None:  # effective pages are identified; the column allows NULL for rejected ones
+            continue
         page_lines = lines.get(page["id"], [])
         tolerance = {l["product"]: l for l in page_lines if l["kind"] == "tolerance"}
         form = forms[page["form"]]
         for line in (l for l in page_lines if l["kind"] == "quantity"):
-            rows.append(order_row(form, numbers.get(form.number, ""), products[line["product"]], line, tolerance,
+            rows.append(order_row(form, numbers.get(form.number, ""), products[line["product"] or ""], line, tolerance,
                                   assigned.get(form.number)))
     return rows
 
 
-def numbers_read(pages: list[dict], lines: dict[int, list[dict]]) -> dict[int, str]:
+def numbers_read(pages: list[ScannedPageRow], lines: dict[int, list[PageLineRow]]) -> dict[int, str]:
     """The member number ticked on a walk-in form (its first page), for the products of all its pages."""
     numbers: dict[int, str] = {}
     for page in pages:
         for line in lines.get(page["id"], []):
-            if line["kind"] == "member_number" and line["value"]:
+            if line["kind"] == "member_number" and line["value"] and page["form"] is not None:
                 numbers.setdefault(page["form"], line["value"])
     return numbers
 
@@ -82,7 +86,8 @@ def assigned_members(conn, month: str) -> dict[int, Member]:
     return {r["form"]: members[r["member"]] for r in rows if r["member"] in members}
 
 
-def order_row(form, walkin_number: str, product, line: dict, tolerance: dict, assigned: Member | None = None) -> dict:
+def order_row(form: FormSlot, walkin_number: str, product: Product, line: PageLineRow, tolerance: dict[str | None, PageLineRow],
+              assigned: Member | None = None) -> OrderRow:
     member = form.member or assigned
     tol = tolerance.get(product.ref)
     doubtful = line["status"] == "doubtful" or (tol is not None and tol["status"] == "doubtful")
@@ -127,8 +132,8 @@ class SiteStatus:
 @dataclass
 class MonthStatus:
     sites: list[SiteStatus]
-    review: list[dict]  # scanned pages waiting for a volunteer
-    rejected: list[dict]
+    review: list[ScannedPageRow]  # scanned pages waiting for a volunteer
+    rejected: list[ScannedPageRow]
     incomplete: list[tuple[int, str, list[int]]]  # (form, who, missing page numbers)
 
 
@@ -136,13 +141,14 @@ def month_status(engine: sa.Engine, month: MonthData, pages_per_form: dict[int, 
     t = db.scanned_pages.c
     with engine.connect() as conn:
         effective = effective_pages(conn, month.month)
-        review = [dict(r) for r in conn.execute(sa.select(db.scanned_pages).where(
+        review = [cast(ScannedPageRow, dict(r)) for r in conn.execute(sa.select(db.scanned_pages).where(
             t.month == month.month, t.outcome == "needs_review")).mappings()]
-        rejected = [dict(r) for r in conn.execute(sa.select(db.scanned_pages).where(
+        rejected = [cast(ScannedPageRow, dict(r)) for r in conn.execute(sa.select(db.scanned_pages).where(
             t.month == month.month, t.outcome == "rejected")).mappings()]
-    seen = defaultdict(set)
+    seen: dict[int, set[int]] = defaultdict(set)
     for page in effective:
-        seen[page["form"]].add(page["page"])
+        if page["form"] is not None and page["page"] is not None:
+            seen[page["form"]].add(page["page"])
     return MonthStatus(site_statuses(month, seen), review, rejected, incomplete_forms(month, seen, pages_per_form))
 
 

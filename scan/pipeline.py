@@ -24,12 +24,14 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
 import sqlalchemy as sa
 
 from cagettes.core.private import private_dir, private_file
+from cagettes.core.records import Manifest, ManifestPage
 from cagettes.scan import inputs, notices, reference
 from cagettes.scan.recognise import REJECTED, REVIEW, PageResult, recognise
 from cagettes.storage import db
@@ -197,7 +199,7 @@ def run_task(task: tuple[Job, str, list[int] | None]) -> list[PageReport]:
 
 
 @lru_cache(maxsize=2)
-def load_manifest(path: str) -> tuple[dict, dict, dict]:
+def load_manifest(path: str) -> tuple[Manifest, dict[str, ManifestPage], dict[str, ManifestPage]]:
     """The manifest, its pages by identifier, and each layout's first page (for blanks)."""
     manifest = json.loads(Path(path).read_text(encoding="utf-8"))
     return manifest, {page["id"]: page for page in manifest["pages"]}, reference.first_pages(manifest)
@@ -222,7 +224,7 @@ def problem_report(problem) -> PageReport:
 
 
 def page_report(job: Job, item, result: PageResult) -> PageReport:
-    page = result.page or {}
+    page: dict[str, Any] = dict(result.page) if result.page else {}
     report = PageReport(
         str(item.source), item.index, item.sha256, result.outcome, result.reason, result.detail,
         result.page_id or None, page.get("form"), page.get("page"), result.fit_error_mm, result.review_reasons,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from cagettes.core.records import Manifest, ManifestBox, ManifestLayout, ManifestPage
 from cagettes.forms.manifest import page_boxes
 from cagettes.scan import thresholds as T
 from cagettes.scan.decide import (
@@ -48,7 +49,7 @@ class PageResult:
     outcome: str
     reason: str = ""  # for a rejected page: why; for review: the first reason
     page_id: str = ""
-    page: dict | None = None  # the manifest entry
+    page: ManifestPage | None = None  # the manifest entry
     fit_error_mm: float | None = None
     decisions: dict[str, BoxDecision] = field(default_factory=dict)
     lines: list[Line] = field(default_factory=list)
@@ -59,8 +60,8 @@ class PageResult:
     detail: str = ""
 
 
-def recognise(gray: np.ndarray, manifest: dict, pages_by_id: dict[str, dict], secret: str,
-              draw: bool = True, reference: Callable[[dict], np.ndarray | None] | None = None) -> PageResult:
+def recognise(gray: np.ndarray, manifest: Manifest, pages_by_id: dict[str, ManifestPage], secret: str,
+              draw: bool = True, reference: Callable[[ManifestPage], np.ndarray | None] | None = None) -> PageResult:
     """``reference(page)`` may give the blank printed page on the normalised grid (see
     ``scan.reference``), so that printing around boxes is never mistaken for a mark."""
     ident = identify(gray, secret, manifest["month"])
@@ -77,7 +78,7 @@ def recognise(gray: np.ndarray, manifest: dict, pages_by_id: dict[str, dict], se
     return read_page(gray, manifest, page, registration, draw, blank)
 
 
-def register_page(gray: np.ndarray, layout: dict, codes: list, blank: np.ndarray | None) -> Registration:
+def register_page(gray: np.ndarray, layout: ManifestLayout, codes: list, blank: np.ndarray | None) -> Registration:
     """The marks' map, refitted on the printed boxes when a mark is missing (see
     ``refine_with_printed``)."""
     if blank is None:
@@ -92,12 +93,12 @@ class Measured:
 
     flat: np.ndarray
     calibration: Calibration
-    boxes: list[dict]
+    boxes: list[ManifestBox]
     readings: list[BoxReading]
     decisions: dict[str, BoxDecision]
 
 
-def measure_page(gray, manifest: dict, page: dict, registration, blank: np.ndarray | None) -> Measured:
+def measure_page(gray, manifest: Manifest, page: ManifestPage, registration, blank: np.ndarray | None) -> Measured:
     layout = manifest["layouts"][page["layout"]]
     speckled = warp(gray, registration, layout["width"], layout["height"])
     flat = despeckle(speckled)
@@ -108,7 +109,7 @@ def measure_page(gray, manifest: dict, page: dict, registration, blank: np.ndarr
     return Measured(flat, calibration, boxes, readings, {r.id: decide_box(r, empty_max, trace_max) for r in readings})
 
 
-def read_page(gray, manifest: dict, page: dict, registration, draw: bool, blank: np.ndarray | None) -> PageResult:
+def read_page(gray, manifest: Manifest, page: ManifestPage, registration, draw: bool, blank: np.ndarray | None) -> PageResult:
     layout = manifest["layouts"][page["layout"]]
     measured = measure_page(gray, manifest, page, registration, blank)
     flat, boxes, decisions = measured.flat, measured.boxes, measured.decisions
@@ -130,7 +131,7 @@ def doubt_reasons(lines: list[Line]) -> list[str]:
     return [f"{line.kind}:{line.product or ''}:{line.reason}" for line in lines if line.status == "doubtful"]
 
 
-def draw_overlay(flat: np.ndarray, boxes: list[dict], decisions: dict[str, BoxDecision], result: PageResult) -> np.ndarray:
+def draw_overlay(flat: np.ndarray, boxes: list[ManifestBox], decisions: dict[str, BoxDecision], result: PageResult) -> np.ndarray:
     """Boxes coloured by decision on the normalised page, the identifier and outcome on top."""
     k = T.WARP_PX_PER_MM
     picture = cv2.cvtColor(flat, cv2.COLOR_GRAY2BGR)

@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 import pypdfium2
 
+from cagettes.core.records import Manifest, ManifestPage
 from cagettes.scan import thresholds as T
 
 
@@ -32,15 +33,15 @@ def render(pdf_path: str, index: int, width_mm: float, height_mm: float) -> np.n
     return cv2.resize(image, size, interpolation=cv2.INTER_AREA) if image.shape[::-1] != size else image.copy()
 
 
-def first_pages(manifest: dict) -> dict[str, dict]:
+def first_pages(manifest: Manifest) -> dict[str, ManifestPage]:
     """For each layout, the first printed page that uses it: its blank looks like all of them."""
-    firsts: dict[str, dict] = {}
+    firsts: dict[str, ManifestPage] = {}
     for page in manifest["pages"]:
         firsts.setdefault(page["layout"], page)
     return firsts
 
 
-def for_page(manifest_path: str, manifest: dict, firsts: dict[str, dict], page: dict) -> np.ndarray | None:
+def for_page(manifest_path: str, manifest: Manifest, firsts: dict[str, ManifestPage], page: ManifestPage) -> np.ndarray | None:
     layout = manifest["layouts"][page["layout"]]
     first = firsts[page["layout"]]
     month_dir = Path(manifest_path).parent.parent

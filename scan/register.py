@@ -16,6 +16,7 @@ from itertools import permutations
 import cv2
 import numpy as np
 
+from cagettes.core.records import ManifestLayout
 from cagettes.scan import thresholds as T
 from cagettes.scan.identify import Code
 
@@ -49,7 +50,7 @@ def project(homography: np.ndarray, points_mm: np.ndarray) -> np.ndarray:
     return cv2.perspectiveTransform(points_mm.reshape(-1, 1, 2), homography).reshape(-1, 2)
 
 
-def register(gray: np.ndarray, layout: dict, codes: list[Code],
+def register(gray: np.ndarray, layout: ManifestLayout, codes: list[Code],
              refine: Callable[[Registration], Registration] | None = None) -> Registration:
     """The page's map from its marks; ``refine`` may refit it when a mark is missing (see
     ``refine_with_printed``), before it is checked against the codes."""
@@ -78,7 +79,7 @@ def register(gray: np.ndarray, layout: dict, codes: list[Code],
     return registration
 
 
-def check(registration: Registration, layout: dict, codes: list[Code]) -> None:
+def check(registration: Registration, layout: ManifestLayout, codes: list[Code]) -> None:
     """Refuse a map that does not fit its own marks, or that the codes contradict."""
     if registration.error_mm > T.MAX_FIT_ERROR_MM:
         raise RegistrationError("fit_error", f"{registration.error_mm:.2f} mm")
@@ -87,7 +88,7 @@ def check(registration: Registration, layout: dict, codes: list[Code]) -> None:
         raise RegistrationError("marks_and_codes_disagree", f"{disagreement:.2f} mm")
 
 
-def find_marks(gray: np.ndarray, layout: dict, guess: np.ndarray, px_per_mm: float) -> dict[str, np.ndarray]:
+def find_marks(gray: np.ndarray, layout: ManifestLayout, guess: np.ndarray, px_per_mm: float) -> dict[str, np.ndarray]:
     """The marks found around where ``guess`` puts them, searching again from the marks found.
 
     One code alone gives a guess that is good near it and several mm off 250 mm away (its
@@ -104,7 +105,7 @@ def find_marks(gray: np.ndarray, layout: dict, guess: np.ndarray, px_per_mm: flo
         guess = affine(*mark_points(layout, found), similar=len(found) < T.MIN_MARKS)
 
 
-def fit_marks(layout: dict, found: dict[str, np.ndarray]) -> tuple[np.ndarray, float]:
+def fit_marks(layout: ManifestLayout, found: dict[str, np.ndarray]) -> tuple[np.ndarray, float]:
     """The mapping from these marks' corners, and its worst corner residual in mm. Three
     marks make an affine map: a perspective read from three small squares goes wild at the
     fourth corner."""
@@ -142,7 +143,7 @@ def initial_guesses(qr_rects: list[list[float]], codes: list[Code]) -> list[np.n
     return [h for _, h in sorted(scored, key=lambda s: s[0])]
 
 
-def mark_points(layout: dict, found: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+def mark_points(layout: ManifestLayout, found: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """The found marks' corners: in page mm, and in image px."""
     return np.vstack([rect_corners(layout["marks"][name]) for name in found]), np.vstack(list(found.values()))
 
@@ -266,7 +267,7 @@ def match_corners(corners: np.ndarray, predicted: np.ndarray) -> np.ndarray:
     return min(shifts, key=lambda c: float(np.sum(np.linalg.norm(c - c.mean(axis=0) - shape, axis=1))))
 
 
-def refine_with_printed(gray: np.ndarray, registration: Registration, layout: dict, rects: list[list[float]],
+def refine_with_printed(gray: np.ndarray, registration: Registration, layout: ManifestLayout, rects: list[list[float]],
                         blank: np.ndarray) -> Registration:
     """The map refitted on the printed boxes themselves, found where the blank page has them.
 

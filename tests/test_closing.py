@@ -18,8 +18,8 @@ from cagettes.closing import carry, summaries
 from cagettes.closing.documents import SHEET_SIZES
 from cagettes.closing.spreadsheets import DATE, EUROS
 from cagettes.core.errors import MonthError
+from cagettes.core.money import euros
 from cagettes.core.paths import slug
-from cagettes.forms.templating import euros
 from cagettes.storage import months
 from cagettes.storage import workspace as ws
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import cagettes
-from cagettes.layers import LAYERS
+from cagettes.layers import LAYERS, SHELL_USES
 
 REPO = Path(__file__).resolve().parent.parent
 # The package's folders: cagettes/ itself, and the design card's folders mapped into it.
@@ -70,6 +70,18 @@ def layer_of(module: str) -> int | None:
 def test_every_module_has_a_layer():
     loose = [m for m in MODULES if layer_of(m) is None and m not in ("cagettes", "cagettes.layers")]
     assert loose == [], f"modules in no layer of cagettes/layers.py: {loose}"
+
+
+def test_the_shell_uses_services_and_foundations_only():
+    def name(module: str) -> str | None:
+        rank = layer_of(module)
+        return None if rank is None else LAYERS[rank][0]
+
+    shell = [m for m in MODULES if name(m) == "shell"]
+    assert len(shell) >= 6, "the search found too few shell modules: it is broken"
+    skipping = [f"{m} imports {d} ({name(d)})" for m in shell for d in sorted(GRAPH[m])
+                if name(d) is not None and name(d) not in SHELL_USES]
+    assert skipping == [], "the CLI and the web page go through cagettes.services:\n" + "\n".join(skipping)
 
 
 def test_no_import_goes_up_a_layer():

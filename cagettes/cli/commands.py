@@ -10,11 +10,12 @@ import click
 from cagettes.cli.review import review_command
 from cagettes.core import dates
 from cagettes.core.i18n import N_, Messages, translate
+from cagettes.core.money import euros
 from cagettes.core.month import PAYMENT_METHODS
-from cagettes.forms.templating import euros
+from cagettes.core.records import ScannedPageRow
 from cagettes.services import closing, demo, months, printing, scanning, status
+from cagettes.services import workspace as ws
 from cagettes.services.workspace import init_workspace, load_catalog
-from cagettes.storage import workspace as ws
 
 MESSAGES: Messages = {
     "catalog_ok": N_("Catalogue valide : {sites} sites, {suppliers} fournisseurs, {products} produits, {members} membres."),
@@ -264,8 +265,6 @@ def status_command(ctx: Context, month: str | None) -> None:
 
 def report_status(ctx: Context, workspace: ws.Workspace, scans) -> None:
     """Forms back per site, forms with missing pages, pages to review and rejected pages."""
-    from cagettes.scan.notices import page_notice
-
     for site in scans.sites:
         ctx.say("status_site", workspace, site=site.site, returned=site.returned, issued=site.issued,
                 walkins=site.walkins_returned)
@@ -279,7 +278,7 @@ def report_status(ctx: Context, workspace: ws.Workspace, scans) -> None:
                 reasons=", ".join(page["review_reasons"] or [page["reason"]]))
     ctx.say("status_rejected", workspace, count=len(scans.rejected))
     for page in scans.rejected:
-        click.echo(f"  - {page_notice(page, ctx.lang(workspace))}")
+        click.echo(f"  - {status.page_notice(page, ctx.lang(workspace))}")
 
 
 def report_closing(ctx: Context, workspace: ws.Workspace, month: str, state: status.Status) -> None:
@@ -291,7 +290,7 @@ def report_closing(ctx: Context, workspace: ws.Workspace, month: str, state: sta
         ctx.say("late_pages", workspace, count=state.late_pages)
 
 
-def page_label(page: dict) -> str:
+def page_label(page: ScannedPageRow) -> str:
     where = Path(page["source"]).name + (f" p. {page['source_index'] + 1}" if page["source_index"] else "")
     return f"{where} ({page['page_id']})" if page["page_id"] else where
 

@@ -173,10 +173,10 @@ def scanned_payments(engine: sa.Engine, month: str, voucher_scheme: str = "") ->
     out: dict[int, tuple[Payment, ...]] = {}
     for page in pages:
         found = {l["kind"]: l for l in lines.get(page["id"], []) if l["status"] == "confirmed" and l["value"]}
-        if "payment" in found and "amount" in found:
-            method = found["payment"]["value"]
+        method, amount = (found[kind]["value"] if kind in found else None for kind in ("payment", "amount"))
+        if method and amount and page["form"] is not None:
             scheme = voucher_scheme if method == "cheque_alimentaire" else ""
-            out[page["form"]] = (Payment(method, parse_amount(found["amount"]["value"]), scheme),)
+            out[page["form"]] = (Payment(method, parse_amount(amount), scheme),)
     return out
 
 

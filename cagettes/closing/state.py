@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from cagettes.core.errors import MonthError
 from cagettes.core.month import FormSlot, MonthData
+from cagettes.core.records import OrderRow
 from cagettes.scan.orders import effective_pages, order_rows
 from cagettes.storage import db
 
@@ -75,10 +76,10 @@ def close_month(engine: sa.Engine, month: MonthData, by: str, force: bool = Fals
 
 def returned_forms(engine: sa.Engine, month: str) -> set[int]:
     with engine.connect() as conn:
-        return {page["form"] for page in effective_pages(conn, month)}
+        return {page["form"] for page in effective_pages(conn, month) if page["form"] is not None}
 
 
-def freeze(month: MonthData, rows: list[dict], returned: set[int]) -> tuple[FrozenForm, ...]:
+def freeze(month: MonthData, rows: list[OrderRow], returned: set[int]) -> tuple[FrozenForm, ...]:
     """Every returned form, even with nothing ticked (its payment and credit still count).
 
     Confirmed lines only: a doubtful line is never ordered on a guess.

@@ -96,3 +96,7 @@ class MonthPaths:
 
     def poster(self, site: str, size: str) -> Path:
         return self.public / poster_filename(site, size)
+
+
+# The Atkinson Hyperlegible files that the public site and the review page serve as they are.
+FONT_FILES = ("AtkinsonHyperlegible-Regular.ttf", "AtkinsonHyperlegible-Bold.ttf")

@@ -17,11 +17,13 @@ import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import cast
 
 import sqlalchemy as sa
 
 from cagettes.core.errors import ReviewError
 from cagettes.core.i18n import N_, Messages, translate
+from cagettes.core.records import Manifest, ManifestBox, ManifestPage, ScannedPageRow
 from cagettes.forms.manifest import page_boxes
 from cagettes.scan.decide import CANCELLED, DOUBTFUL, EMPTY, MARKED, BoxDecision, apply_rules, choose_one, group_key
 from cagettes.scan.orders import snapshot_members
@@ -56,8 +58,8 @@ class Review:
 
     engine: sa.Engine
     month: str
-    manifest: dict
-    printed: dict[str, dict]  # the manifest's pages by identifier
+    manifest: Manifest
+    printed: dict[str, ManifestPage]  # the manifest's pages by identifier
     lang: str = "fr"
 
     @classmethod
@@ -65,11 +67,15 @@ class Review:
         manifest = json.loads(Path(manifest_path).read_text(encoding="utf-8"))
         return cls(engine, manifest["month"], manifest, {page["id"]: page for page in manifest["pages"]}, lang)
 
-    def printed_page(self, page_id: str) -> dict:
+    def printed_page(self, page_id: str) -> ManifestPage:
         return self.printed[page_id]
 
-    def boxes(self, page_id: str) -> list[dict]:
+    def boxes(self, page_id: str) -> list[ManifestBox]:
         return page_boxes(self.manifest, self.printed_page(page_id))
+
+    def boxes_of(self, row: ScannedPageRow) -> list[ManifestBox]:
+        """The boxes of a scanned page; none when it was never identified."""
+        return self.boxes(row["page_id"]) if row["page_id"] else []
 
     def error(self, key: str, **params) -> ReviewError:
         """A decision that cannot be taken as asked; the message says what to do instead."""
@@ -165,7 +171,7 @@ def refresh(review: Review, conn, page: int) -> None:
     """Lines from the readings and the volunteers' box decisions; then the outcome, unless rejected."""
     row = stored_page(review, conn, page)
     states = current_states(conn, page)
-    lines = apply_rules(review.boxes(row["page_id"]), states)
+    lines = apply_rules(review.boxes_of(row), states)
     conn.execute(db.page_lines.delete().where(db.page_lines.c.scanned_page == page))
     insert_lines(conn, page, [asdict(line) for line in lines])
     if row["outcome"] == REJECTED:
@@ -206,7 +212,7 @@ class BoxItem:
     page_id: str
     form: int
     page_number: int
-    box: dict  # the manifest's box: id, kind, rect, product, value, column
+    box: ManifestBox
     state: str  # as read now
     confidence: float
     reason: str  # why the box is in doubt (band, beside...), or else its group (several_marked...)
@@ -221,37 +227,40 @@ def queue(review: Review) -> list[BoxItem]:
     return sorted(items, key=lambda i: (i.confidence, i.form, i.page_number, i.box["rect"][1], i.box["rect"][0]))
 
 
-def page_items(review: Review, conn, row: dict) -> list[BoxItem]:
+def page_items(review: Review, conn, row: ScannedPageRow) -> list[BoxItem]:
+    page_id, form, number = row["page_id"], row["form"], row["page"]
+    if page_id is None or form is None or number is None:  # never identified: no box to decide
+        return []
     states = current_states(conn, row["id"])
     decided = decided_boxes(conn, row["id"])
-    groups: dict[tuple, list[dict]] = defaultdict(list)
-    for box in review.boxes(row["page_id"]):
+    groups: dict[tuple, list[ManifestBox]] = defaultdict(list)
+    for box in review.boxes(page_id):
         groups[group_key(box)].append(box)
     items: list[BoxItem] = []
     for boxes in groups.values():
         _, status, reason = choose_one([(b["id"], states[b["id"]]) for b in boxes])
         if status == "doubtful":
-            items.extend(BoxItem(row["id"], row["page_id"], row["form"], row["page"], b, states[b["id"]].state,
+            items.extend(BoxItem(row["id"], page_id, form, number, b, states[b["id"]].state,
                                  states[b["id"]].confidence, states[b["id"]].reason or reason)
                          for b in candidates(boxes, states, decided))
     return items
 
 
-def candidates(boxes: list[dict], states: dict[str, BoxDecision], decided: dict[str, str]) -> list[dict]:
+def candidates(boxes: list[ManifestBox], states: dict[str, BoxDecision], decided: dict[str, str]) -> list[ManifestBox]:
     """The doubtful boxes of a group; without any, its marks a volunteer has not confirmed yet."""
     doubtful = [b for b in boxes if states[b["id"]].state == DOUBTFUL]
     return doubtful or [b for b in boxes if states[b["id"]].state in (MARKED, CANCELLED) and b["id"] not in decided]
 
 
-def pages_to_review(conn, month: str, conflicts: bool = False) -> list[dict]:
+def pages_to_review(conn, month: str, conflicts: bool = False) -> list[ScannedPageRow]:
     """Pages waiting for a volunteer: conflicts apart (a scan must be chosen before its boxes)."""
     t = db.scanned_pages.c
     pending = t.conflict_of.isnot(None) if conflicts else t.conflict_of.is_(None)
     query = sa.select(db.scanned_pages).where(t.month == month, t.outcome == REVIEW, pending)
-    return [dict(r) for r in conn.execute(query.order_by(t.form, t.page, t.id)).mappings()]
+    return [cast(ScannedPageRow, dict(r)) for r in conn.execute(query.order_by(t.form, t.page, t.id)).mappings()]
 
 
-def same_printed_page(conn, row: dict) -> list[int]:
+def same_printed_page(conn, row: ScannedPageRow) -> list[int]:
     """Every scan of this printed page still in play (not rejected)."""
     t = db.scanned_pages.c
     query = sa.select(t.id).where(t.month == row["month"], t.page_id == row["page_id"], t.outcome != REJECTED)
@@ -293,12 +302,12 @@ def member_number_read(conn, page: int) -> str | None:
 
 # ---------------------------------------------------------------- storage helpers
 
-def page_row(conn, page: int) -> dict | None:
+def page_row(conn, page: int) -> ScannedPageRow | None:
     row = conn.execute(sa.select(db.scanned_pages).where(db.scanned_pages.c.id == page)).mappings().first()
-    return dict(row) if row else None
+    return cast(ScannedPageRow, dict(row)) if row else None
 
 
-def stored_page(review: Review, conn, page: int) -> dict:
+def stored_page(review: Review, conn, page: int) -> ScannedPageRow:
     """The row of a page the caller already found (another station may have removed it since)."""
     row = page_row(conn, page)
     if row is None:
@@ -306,7 +315,7 @@ def stored_page(review: Review, conn, page: int) -> dict:
     return row
 
 
-def open_page(review: Review, conn, page: int) -> dict:
+def open_page(review: Review, conn, page: int) -> ScannedPageRow:
     """A page of this month that a volunteer may still change."""
     row = page_row(conn, page)
     if row is None or row["month"] != review.month or not row["page_id"] or row["page_id"] not in review.printed:
@@ -346,7 +355,7 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-def log(review: Review, conn, row: dict, action: str, who: str, box: str | None = None,
+def log(review: Review, conn, row: ScannedPageRow, action: str, who: str, box: str | None = None,
         value: str | None = None, before: dict | None = None) -> int:
     result = conn.execute(db.review_decisions.insert().values(
         month=review.month, scanned_page=row["id"], action=action, box=box, value=value, before=before or {},
@@ -356,7 +365,7 @@ def log(review: Review, conn, row: dict, action: str, who: str, box: str | None 
 
 def snapshot(review: Review, conn, pages: list[int]) -> dict[str, dict]:
     """What a page-wide decision may change on each page, to put it back on undo."""
-    rows = {page: stored_page(review, conn, page) for page in pages}
+    rows = {page: dict(stored_page(review, conn, page)) for page in pages}
     return {str(page): {k: row[k] for k in PAGE_FIELDS} for page, row in rows.items()}
 
 
@@ -364,12 +373,13 @@ def set_fields(conn, page: int, **values) -> None:
     conn.execute(db.scanned_pages.update().where(db.scanned_pages.c.id == page).values(**values))
 
 
-def walkin_form(review: Review, conn, row: dict) -> int:
+def walkin_form(review: Review, conn, row: ScannedPageRow) -> int:
+    form = row["form"]
     member = conn.execute(sa.select(db.forms.c.member).where(
-        db.forms.c.month == review.month, db.forms.c.number == row["form"])).first()
-    if member is None or member[0] is not None:
-        raise review.error("not_walkin", form=row["form"])
-    return row["form"]
+        db.forms.c.month == review.month, db.forms.c.number == form)).first()
+    if form is None or member is None or member[0] is not None:
+        raise review.error("not_walkin", form=form)
+    return form
 
 
 def assigned_member(conn, month: str, form: int | None) -> str | None:

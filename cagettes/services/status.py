@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from cagettes.closing.state import Closing, current_closing, late_pages
 from cagettes.core.month import MonthData
 from cagettes.forms import manifest
+from cagettes.scan.notices import page_notice
 from cagettes.scan.orders import MonthStatus
 from cagettes.scan.orders import month_status as scan_status
 from cagettes.services.scanning import scan_job
 from cagettes.storage.workspace import Workspace
+
+__all__ = ["Status", "month_status", "page_notice"]  # page_notice: a rejected page's sentence
 
 
 @dataclass(frozen=True)

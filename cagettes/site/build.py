@@ -22,8 +22,8 @@ import jinja2
 from cagettes.core import dates
 from cagettes.core.model import Product, Site
 from cagettes.core.month import MonthData
+from cagettes.core.paths import FONT_FILES, poster_filename, site_page_path, slug
 from cagettes.core.paths import POSTER_SIZES as SIZES
-from cagettes.core.paths import poster_filename, site_page_path, slug
 from cagettes.forms import pictos
 from cagettes.forms.posters import keep_units, title_text, unbreakable_date
 from cagettes.forms.site_texts import site_texts
@@ -33,7 +33,6 @@ LANG = "fr"
 DOWNLOADS_DIR = "telechargements"
 PICTOS_DIR = "pictos"
 FONTS_DIR = "polices"
-FONT_FILES = ("AtkinsonHyperlegible-Regular.ttf", "AtkinsonHyperlegible-Bold.ttf")
 ICONS = {"deadline": "1F4DD", "pickup": "1F9FA", "date": "1F4C5", "hours": "1F552",
          "address": "1F4CD", "download": "1F4C4", "products": "1F6D2"}
 BLANK_FORM = "blank-form"

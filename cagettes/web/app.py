@@ -1,4 +1,4 @@
-"""The review page: a small Flask application over ``cagettes.review.decisions``.
+"""The review page: a small Flask application over ``cagettes.services.review``.
 
 Flask because it is small, well kept, and already built on Jinja2 (autoescaped templates) and
 Werkzeug; its signed session cookie holds the volunteer's name. Everything is private: the
@@ -30,13 +30,12 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from cagettes.core.dates import local_time
+from cagettes.core.dates import local_time, month_name
+from cagettes.core.errors import ReviewError
 from cagettes.core.month import MonthData
-from cagettes.review import decisions as rv
-from cagettes.scan.orders import order_rows, snapshot_members
-from cagettes.scan.pipeline import registered_path
-from cagettes.site.build import FONT_FILES
-from cagettes.web import images
+from cagettes.core.paths import FONT_FILES
+from cagettes.core.records import ScannedPageRow
+from cagettes.services import review as svc
 from cagettes.web.texts import box_meaning, doubt_in_words, t, why
 
 COOKIE = "cagettes_review"
@@ -45,11 +44,15 @@ CARDS_SHOWN = 40  # boxes listed at once: the page reloads after each decision, 
 
 @dataclass(frozen=True)
 class Settings:
-    review: rv.Review
+    review: svc.Review
     data: MonthData
     pictures_dir: Path
     token: str  # the key in the address the command opens
     lang: str = "fr"
+
+    @property
+    def session(self) -> svc.ReviewSession:
+        return svc.ReviewSession(self.review, self.data, self.pictures_dir)
 
 
 def create_app(settings: Settings) -> Flask:
@@ -86,24 +89,22 @@ def guard() -> ResponseReturnValue | None:
 
 
 class Pages:
-    """What the views show, built from the review and the month; no request in here."""
+    """What the views show, in words and addresses, from the review service; no request in here."""
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.picture = lru_cache(maxsize=8)(images.read_grey)  # a volunteer goes through one page's boxes in a row
+        self.picture = lru_cache(maxsize=8)(svc.read_grey)  # a volunteer goes through one page's boxes in a row
         self.products = {p["ref"]: p for p in settings.review.manifest["products"]}
         self.forms = {f.number: f for f in settings.data.forms}
 
     @property
-    def review(self) -> rv.Review:
+    def review(self) -> svc.Review:
         return self.settings.review
 
     def closed(self) -> str:
         """When the month was closed, or "": decisions after that no longer reach the closing's
         documents until the month is reopened."""
-        from cagettes.closing.state import closed_at
-
-        moment = closed_at(self.review.engine, self.review.month)
+        moment = svc.closed_since(self.review)
         return local_time(moment) if moment else ""
 
     def who(self, form: int) -> str:
@@ -112,44 +113,38 @@ class Pages:
             return f"{t('walkin_form', self.settings.lang)} n° {form}"
         return f"{slot.member.display_name} ({slot.member.number})"
 
-    def label(self, page_id: str) -> str:
+    def label(self, page_id: str | None) -> str:
+        if not page_id:
+            return ""
         page = self.review.printed_page(page_id)
         where = t("form_label", self.settings.lang, form=page["form"], page=page["page"], pages=page["pages"])
         return f"{where} · {self.who(page['form'])}"
 
-    def card(self, item: rv.BoxItem) -> dict:
+    def card(self, item: svc.BoxItem) -> dict:
         lang = self.settings.lang
         return {"page": item.page, "box": item.box["id"], "label": self.label(item.page_id),
                 "meaning": box_meaning(item.box, self.products, lang), "why": why(item.reason, lang),
                 "read_as": t("read_as", lang, state=t(item.state, lang)),
                 "crop": url_for("crop", page=item.page, box=item.box["id"]), "url": url_for("page", page=item.page)}
 
-    def scan(self, row: dict) -> dict:
+    def scan(self, row: ScannedPageRow) -> dict:
         lang = self.settings.lang
         return {"id": row["id"], "outcome": row["outcome"], "image": url_for("scan_image", page=row["id"]),
                 "text": t("scan_of", lang, id=row["id"], source=Path(row["source"]).name, when=when(row["scanned_at"]))}
 
     def conflicts(self) -> list[dict]:
-        groups = {}
-        with self.review.engine.connect() as conn:
-            for row in rv.pages_to_review(conn, self.review.month, conflicts=True):
-                if row["page_id"] not in groups:
-                    scans = [rv.stored_page(self.review, conn, p) for p in rv.same_printed_page(conn, row)]
-                    groups[row["page_id"]] = {"label": self.label(row["page_id"]), "page": row["id"],
-                                              "scans": [self.scan(s) for s in scans]}
-        return list(groups.values())
+        return [{"label": self.label(scans[0]["page_id"]), "page": scans[0]["id"],
+                 "scans": [self.scan(s) for s in scans]} for scans in svc.conflicts(self.review) if scans]
 
     def to_finish(self, busy: set[int]) -> list[dict]:
         """Pages still in doubt with no box left to decide (``busy``: pages that have some)."""
-        with self.review.engine.connect() as conn:
-            rows = rv.pages_to_review(conn, self.review.month)
         return [{"url": url_for("page", page=r["id"]), "label": self.label(r["page_id"]),
                  "why": " ; ".join(doubt_in_words(c, self.products, self.settings.lang) for c in r["review_reasons"])}
-                for r in rows if r["id"] not in busy]
+                for r in svc.pages_to_finish(self.review, busy)]
 
     def walkins(self) -> list[dict]:
         lang, out = self.settings.lang, []
-        for form in rv.walkin_forms(self.review):
+        for form in svc.walkin_forms(self.review):
             if form["assigned"]:
                 state = t("walkin_assigned", lang, who=self.member_label(form["assigned"]))
             elif form["read"]:
@@ -160,13 +155,12 @@ class Pages:
         return out
 
     def member_label(self, number: str) -> str:
-        with self.review.engine.connect() as conn:
-            member = snapshot_members(conn, self.review.month).get(number)
+        member = svc.member(self.review, number)
         return f"{member.display_name} ({number})" if member else number
 
     def history(self, page: int | None = None) -> list[dict]:
         lang, out = self.settings.lang, []
-        for row in rv.history(self.review, limit=200 if page else 30):
+        for row in svc.history(self.review, limit=200 if page else 30):
             if page is not None and row["scanned_page"] != page and str(page) not in row["before"].get("pages", {}):
                 continue
             out.append({"id": row["id"], "who": row["reviewer"], "when": when(row["decided_at"]),
@@ -179,39 +173,26 @@ class Pages:
 
     def did(self, row: dict) -> str:
         lang = self.settings.lang
-        if row["action"] == rv.BOX:
-            page = rv_page_id(self.review, row["scanned_page"])
-            box = next((b for b in self.review.boxes(page) if b["id"] == row["box"]), {"kind": "", "id": row["box"]})
-            meaning = box_meaning(box, self.products, lang) if box["kind"] else row["box"]
+        if row["action"] == svc.BOX:
+            box = svc.box_of(self.review, row["scanned_page"], row["box"])
+            meaning = box_meaning(box, self.products, lang) if box else row["box"]
             return t("did_box", lang, box=meaning, state=t(row["value"], lang))
         return t(f"did_{row['action']}", lang, value=row["value"])
 
-    def order(self, form: int) -> list[dict]:
-        rows = [r for r in order_rows(self.review.engine, self.settings.data) if r["formulaire"] == form]
-        return [{**r, "unit": self.products.get(r["ref"], {}).get("unit", "")} for r in rows]
+    def order(self, form: int | None) -> list[dict]:
+        return [{**r, "unit": self.products[r["ref"]]["unit"] if r["ref"] in self.products else ""}
+                for r in svc.form_order(self.settings.session, form)]
 
     def members(self) -> list[tuple[str, str]]:
-        with self.review.engine.connect() as conn:
-            members = snapshot_members(conn, self.review.month).values()
-        return sorted(((m.number, m.display_name) for m in members), key=lambda m: m[1].casefold())
+        return [(m.number, m.display_name) for m in svc.members(self.review)]
 
-    def page_picture(self, row: dict):
+    def page_picture(self, row: ScannedPageRow):
         """The registered grey page; the overlay (same grid, boxes coloured) when it was not kept."""
-        for path in (registered_path(self.settings.pictures_dir, row["sha256"]), row["overlay"]):
-            if path and self.inside(path):
-                picture = self.picture(str(path))
-                if picture is not None:
-                    return picture
+        for path in svc.picture_paths(self.settings.session, row):
+            picture = self.picture(str(path))
+            if picture is not None:
+                return picture
         return None
-
-    def inside(self, path: str | Path) -> bool:
-        """Only pictures of this month's private scans folder are ever sent."""
-        return Path(path).resolve().is_relative_to(self.settings.pictures_dir.resolve())
-
-
-def rv_page_id(review: rv.Review, page: int) -> str:
-    with review.engine.connect() as conn:
-        return rv.stored_page(review, conn, page)["page_id"]
 
 
 def when(moment: dt.datetime | None) -> str:
@@ -222,7 +203,7 @@ def when(moment: dt.datetime | None) -> str:
 
 def index():
     p = pages()
-    items = rv.queue(p.review)
+    items = svc.queue(p.review)
     busy = {item.page for item in items}
     return render_template("index.html", cards=[p.card(item) for item in items[:CARDS_SHOWN]], total=len(items),
                            conflicts=p.conflicts(), finish=p.to_finish(busy), walkins=p.walkins(),
@@ -231,29 +212,25 @@ def index():
 
 def page(page: int):
     p = pages()
-    with p.review.engine.connect() as conn:
-        row = rv.page_row(conn, page)
-        if row is None or row["month"] != p.review.month or row["page_id"] not in p.review.printed:
-            abort(404)
-        items = [] if row["outcome"] == "rejected" else rv.page_items(p.review, conn, row)
-        walkin = p.review.printed_page(row["page_id"])["walkin"]
-        scans = [p.scan(rv.stored_page(p.review, conn, s)) for s in rv.same_printed_page(conn, row)]
-    return render_template("page.html", row=row, label=p.label(row["page_id"]), cards=[p.card(i) for i in items],
-                           order=p.order(row["form"]), history=p.history(page), scans=scans if len(scans) > 1 else [],
-                           walkin=walkin,
+    view = svc.page_view(p.review, page)
+    if view is None:
+        abort(404)
+    walkin = view.printed["walkin"]
+    scans = [p.scan(s) for s in view.scans]
+    return render_template("page.html", row=view.row, label=p.label(view.row["page_id"]),
+                           cards=[p.card(i) for i in view.items], order=p.order(view.row["form"]),
+                           history=p.history(page), scans=scans if len(scans) > 1 else [], walkin=walkin,
                            members=p.members() if walkin else [], reasons=t("reasons", p.settings.lang).split("|"),
                            image=url_for("scan_image", page=page), title=title(p))
 
 
 def title(p: Pages) -> str:
-    from cagettes.core.dates import month_name
-
     year, month = p.settings.data.year_month
     return f"{t('title', p.settings.lang)} — {month_name(year, month, p.settings.lang)}"
 
 
 def set_name():
-    session["name"] = " ".join(request.form.get("name", "").split())[:rv.NAME_MAX]
+    session["name"] = " ".join(request.form.get("name", "").split())[:svc.NAME_MAX]
     return redirect(back())
 
 
@@ -272,7 +249,7 @@ def decided(action):
     """Run a decision; a refused one is said in words on the page it came from."""
     try:
         action(session.get("name", ""))
-    except rv.ReviewError as error:
+    except ReviewError as error:
         flash(error.message, "error")
     else:
         flash(t("saved", pages().settings.lang), "ok")
@@ -281,51 +258,46 @@ def decided(action):
 
 def decide():
     form = request.form
-    return decided(lambda who: rv.decide_box(pages().review, form.get("page", type=int) or 0, form.get("box", ""),
-                                             form.get("state", ""), who))
+    return decided(lambda who: svc.decide_box(pages().review, form.get("page", type=int) or 0, form.get("box", ""),
+                                              form.get("state", ""), who))
 
 
 def accept(page: int):
-    return decided(lambda who: rv.accept(pages().review, page, who))
+    return decided(lambda who: svc.accept(pages().review, page, who))
 
 
 def reject(page: int):
     reason = request.form.get("other", "").strip() or request.form.get("reason", "")
-    return decided(lambda who: rv.reject(pages().review, page, reason, who))
+    return decided(lambda who: svc.reject(pages().review, page, reason, who))
 
 
 def assign(page: int):
     member = request.form.get("member", "").split(" ", 1)[0]  # "0007 Camille Dupont" from the list
-    return decided(lambda who: rv.assign(pages().review, page, member, who))
+    return decided(lambda who: svc.assign(pages().review, page, member, who))
 
 
 def keep(page: int):
-    return decided(lambda who: rv.keep_scan(pages().review, page, who))
+    return decided(lambda who: svc.keep_scan(pages().review, page, who))
 
 
 def undo(decision: int):
-    return decided(lambda who: rv.undo(pages().review, decision, who))
+    return decided(lambda who: svc.undo(pages().review, decision, who))
 
 
 def crop(page: int, box: str):
     p = pages()
-    with p.review.engine.connect() as conn:
-        row = rv.page_row(conn, page)
-    if row is None or row["month"] != p.review.month:
+    row, found = svc.month_page(p.review, page), svc.box_of(p.review, page, box)
+    picture = p.page_picture(row) if row is not None else None
+    if found is None or picture is None:
         abort(404)
-    rect = next((b["rect"] for b in p.review.boxes(row["page_id"]) if b["id"] == box), None)
-    picture = p.page_picture(row)
-    if rect is None or picture is None:
-        abort(404)
-    return Response(images.jpeg(images.crop_box(picture, rect)), mimetype="image/jpeg",
+    return Response(svc.box_jpeg(picture, found["rect"]), mimetype="image/jpeg",
                     headers={"Cache-Control": "private, max-age=3600"})
 
 
 def scan_image(page: int):
     p = pages()
-    with p.review.engine.connect() as conn:
-        row = rv.page_row(conn, page)
-    if row is None or row["month"] != p.review.month or not row["overlay"] or not p.inside(row["overlay"]):
+    row = svc.month_page(p.review, page)
+    if row is None or not row["overlay"] or not svc.is_private_picture(p.settings.session, row["overlay"]):
         abort(404)
     return send_file(row["overlay"], mimetype="image/jpeg", max_age=0)
 

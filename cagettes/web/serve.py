@@ -18,7 +18,7 @@ from waitress import create_server
 
 from cagettes.core.errors import ReviewError
 from cagettes.core.month import MonthData
-from cagettes.review.decisions import Review
+from cagettes.services.review import Review
 from cagettes.web.app import Settings, create_app
 from cagettes.web.texts import t
 

@@ -1,12 +1,14 @@
 """Words of the review page, French first, and what each box of a form means, in words."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from cagettes.core.i18n import N_, Messages, translate
-from cagettes.forms.templating import euros
-from cagettes.forms.texts import texts
+from cagettes.core.money import euros
+from cagettes.core.records import ManifestBox, ManifestProduct
+from cagettes.services.review import printed_words as texts
 
 MESSAGES: Messages = {
     "title": N_("Vérifier les bons scannés"),
@@ -107,14 +109,14 @@ def t(key: str, lang: str = "fr", **params) -> str:
     return translate(MESSAGES, key, lang, **params)
 
 
-def box_meaning(box: dict, products: dict[str, dict], lang: str = "fr") -> str:
+def box_meaning(box: ManifestBox, products: Mapping[str, ManifestProduct], lang: str = "fr") -> str:
     """What a mark in this box says, in words: "Œufs (la boîte de 6) : quantité 2 = 4,80 €"."""
     kind = box["kind"]
     value: Any = box.get("value")  # a digit, a method code or a feedback code: see forms/layout.py
-    product = products.get(box.get("product") or "", {})
-    params = {"product": product.get("name", ""), "unit": product.get("unit", ""), "value": value}
+    product = products.get(box.get("product") or "")
+    params = {"product": product["name"] if product else "", "unit": product["unit"] if product else "", "value": value}
     if kind == "quantity":
-        params["price"] = euros(Decimal(product.get("price", "0")) * int(value), lang)
+        params["price"] = euros(Decimal(product["price"] if product else "0") * int(value), lang)
     elif kind == "payment":
         params["method"] = texts(lang)["payment_methods"].get(value, value)
     elif kind == "amount_digit":
@@ -132,10 +134,11 @@ def why(reason: str, lang: str = "fr") -> str:
     return t(key if key in MESSAGES else "why_other", lang)
 
 
-def doubt_in_words(code: str, products: dict[str, dict], lang: str = "fr") -> str:
+def doubt_in_words(code: str, products: Mapping[str, ManifestProduct], lang: str = "fr") -> str:
     """A page's review reason ("quantity:BEURRE:several_marked") as a volunteer reads it."""
     if code == "conflict":
         return t("why_conflict", lang)
     kind, ref, reason = (code.split(":") + ["", ""])[:3]
-    what = products.get(ref, {}).get("name") or (t(f"kind_{kind}", lang) if f"kind_{kind}" in MESSAGES else kind)
+    product = products.get(ref)
+    what = (product["name"] if product else "") or (t(f"kind_{kind}", lang) if f"kind_{kind}" in MESSAGES else kind)
     return f"{what}{' :' if lang == 'fr' else ':'} {why(reason, lang).lower()}"

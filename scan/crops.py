@@ -1,4 +1,4 @@
-"""Pictures for the review page: a box cropped from its registered page, with some context.
+"""Pictures of one box for the review page: cropped from its registered page, with some context.
 
 Registered pages are on the manifest's millimetre grid (``WARP_PX_PER_MM``), so a box's crop
 is its manifest rectangle times that scale, whatever the scan's skew or resolution.
@@ -49,6 +49,11 @@ def corners(picture: np.ndarray, x: float, y: float, w: float, h: float, arm: fl
             point = (round(cx), round(cy))
             cv2.line(picture, point, (round(cx + dx * arm), round(cy)), FRAME_BGR, 3, cv2.LINE_AA)
             cv2.line(picture, point, (round(cx), round(cy + dy * arm)), FRAME_BGR, 3, cv2.LINE_AA)
+
+
+def box_jpeg(page: np.ndarray, rect_mm: list[float]) -> bytes:
+    """``crop_box`` as the JPEG the review page sends."""
+    return jpeg(crop_box(page, rect_mm))
 
 
 def jpeg(picture: np.ndarray) -> bytes:
