@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cagettes.core import dates, private
+from cagettes.core.i18n import _
 from cagettes.core.month import FormSlot, MonthData
 from cagettes.core.paths import POSTER_SIZES, MonthPaths, site_page_path
 from cagettes.forms import layout, manifest, posters
@@ -264,9 +265,12 @@ def render_cover(month: MonthData, site_code: str, bundle: SiteBundle, opts: dic
 
 def summary_lines(result: PrintResult) -> list[str]:
     """The print summary across sites, as the CLI prints it and resume-impression.txt keeps it."""
-    lines = [f"Impression de {result.month} : {result.pages} pages en {result.seconds:.1f} s"]
+    lines = [_("Impression de {month} : {pages} pages en {seconds:.1f} s", "fr", month=result.month,
+               pages=result.pages, seconds=result.seconds)]
     for b in result.bundles:
-        lines.append(f"  {b.site:<12} {b.member_forms:>4} bons nominatifs, {b.walkin_forms:>3} bons libres, "
-                     f"{b.pages:>5} pages, {b.sheets:>5} feuilles recto verso  →  {b.path}")
-    lines.append(f"  Total : {sum(b.sheets for b in result.bundles)} feuilles ; manifeste : {result.manifest_path}")
+        lines.append(_("  {site:<12} {members:>4} bons nominatifs, {walkins:>3} bons libres, {pages:>5} pages, "
+                       "{sheets:>5} feuilles recto verso  →  {path}", "fr", site=b.site, members=b.member_forms,
+                       walkins=b.walkin_forms, pages=b.pages, sheets=b.sheets, path=b.path))
+    lines.append(_("  Total : {sheets} feuilles ; manifeste : {path}", "fr",
+                   sheets=sum(b.sheets for b in result.bundles), path=result.manifest_path))
     return lines

@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 
 from cagettes.core.errors import RenderError
-from cagettes.core.i18n import DEFAULT_LANG, translations
+from cagettes.core.i18n import DEFAULT_LANG, N_, _, translations
 from cagettes.core.money import euros
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
@@ -46,9 +46,10 @@ def render_template(env: jinja2.Environment, name: str, **context) -> str:
 def template_error(env: jinja2.Environment, name: str, error: jinja2.TemplateError) -> RenderError:
     path = getattr(error, "filename", None) or str(template_file(env, name))
     line = getattr(error, "lineno", None) or template_line(error, path)
-    where = f"{path}, ligne {line}" if line else path
-    return RenderError(f"Le modèle « {name} » ({where}) a une erreur : {error.message}. Corrigez ce fichier, ou "
-                       "retirez-le du dossier templates/ de l'espace de travail pour reprendre le modèle par défaut.")
+    where = _("{path}, ligne {line}", DEFAULT_LANG, path=path, line=line) if line else path
+    return RenderError(N_("Le modèle « {name} » ({where}) a une erreur : {error}. Corrigez ce fichier, ou retirez-le "
+                          "du dossier templates/ de l'espace de travail pour reprendre le modèle par défaut."),
+                       params={"name": name, "where": where, "error": error.message})
 
 
 def template_line(error: Exception, path: str) -> int | None:

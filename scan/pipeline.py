@@ -30,6 +30,7 @@ import cv2
 import numpy as np
 import sqlalchemy as sa
 
+from cagettes.core.i18n import _
 from cagettes.core.private import private_dir, private_file
 from cagettes.core.records import Manifest, ManifestPage
 from cagettes.scan import inputs, notices, reference
@@ -246,8 +247,9 @@ def write_note(report: PageReport, month: str) -> None:
     note = Path(report.kept_image).with_suffix(".txt")
     page = f", page {report.index + 1}" if report.index is not None else ""
     notice = notices.page_notice({**vars(report), "source_index": report.index, "month": month})
-    note.write_text(f"{notice}\n\nFichier : {report.source}{page}\nRefusée : {report.reason}\n{report.detail}\n"
-                    f"Identifiant lu : {report.page_id or '-'}\n", encoding="utf-8")
+    note.write_text(_("{notice}\n\nFichier : {source}{page}\nRefusée : {reason}\n{detail}\nIdentifiant lu : {read}\n",
+                      "fr", notice=notice, source=report.source, page=page, reason=report.reason,
+                      detail=report.detail, read=report.page_id or "-"), encoding="utf-8")
     private_file(note)
 
 

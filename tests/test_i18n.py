@@ -94,3 +94,16 @@ def test_a_third_language_is_one_po_file_and_one_line(spanish):
     assert texts("es")["form_title"] == "Hoja de pedido"
     assert i18n._("Bon de commande", "es") == "Hoja de pedido"
     assert make_env(lang="es").from_string('{{ _("Bon de commande") }}').render() == "Hoja de pedido"
+
+
+def test_an_error_raised_in_french_is_said_again_in_the_readers_language(tmp_path, capsys):
+    from cagettes.core.errors import MonthError
+    from cagettes.storage.months import no_month
+
+    error = no_month("2027-03")
+    assert isinstance(error, MonthError) and str(error).startswith("Le mois 2027-03 n'est pas ouvert.")
+    assert error.in_lang("en") == "The month 2027-03 is not open. Open it first: cagettes month open 2027-03"
+    assert main(["--lang", "en", "-w", str(tmp_path), "status"]) == 1
+    assert capsys.readouterr().err.startswith(f"No workspace found in {tmp_path.resolve()}")
+    assert main(["-w", str(tmp_path), "status"]) == 1
+    assert capsys.readouterr().err.startswith(f"Aucun espace de travail trouvé dans {tmp_path.resolve()}")

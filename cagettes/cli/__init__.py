@@ -13,7 +13,7 @@ import click
 from cagettes.cli import commands
 from cagettes.cli.help import show_usage_error, use_translated_help
 from cagettes.core.errors import CagettesError
-from cagettes.core.i18n import LANGS, N_
+from cagettes.core.i18n import DEFAULT_LANG, LANGS, N_
 
 
 def build_cli() -> click.Group:
@@ -35,12 +35,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         build_cli().main(args=argv, prog_name="cagettes", standalone_mode=False)
     except CagettesError as error:
-        click.echo(str(error), err=True)
+        click.echo(error.in_lang(lang_asked(argv) or error.lang), err=True)
         return 1
     except click.exceptions.Abort:
         return 1
     except click.UsageError as error:
-        show_usage_error(error, lang_asked(argv))
+        show_usage_error(error, lang_asked(argv) or DEFAULT_LANG)
         return error.exit_code
     except click.ClickException as error:
         error.show()
@@ -48,15 +48,15 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def lang_asked(argv: list[str] | None) -> str:
-    """The ``--lang`` of a command line Click could not read, for the words of its error."""
+def lang_asked(argv: list[str] | None) -> str | None:
+    """The ``--lang`` of the command line, for the words of an error that stopped it."""
     args = sys.argv[1:] if argv is None else argv
     for i, arg in enumerate(args):
         if arg.startswith("--lang="):
             return arg.split("=", 1)[1]
         if arg == "--lang" and i + 1 < len(args):
             return args[i + 1]
-    return "fr"
+    return None
 
 
 def run() -> None:

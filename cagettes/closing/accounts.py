@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from cagettes.closing.allocation import Allocation, Request, allocate
 from cagettes.closing.state import Closing, FrozenForm, require_closing
 from cagettes.core.errors import MonthError
+from cagettes.core.i18n import N_
 from cagettes.core.model import Product
 from cagettes.core.month import PAYMENT_METHODS, FormSlot, MonthData
 from cagettes.scan.orders import effective_pages, lines_of
@@ -188,7 +189,7 @@ def parse_amount(text: str) -> Decimal:
             return amount.quantize(CENT)
     except InvalidOperation:
         pass
-    raise MonthError(f"Montant illisible : « {text} ». Écrivez-le comme 12,50.")
+    raise MonthError(N_("Montant illisible : « {text} ». Écrivez-le comme 12,50."), params={"text": text})
 
 
 def record_payment(engine: sa.Engine, month: MonthData, form: int, payment: Payment, by: str,
@@ -206,10 +207,14 @@ def record_payment(engine: sa.Engine, month: MonthData, form: int, payment: Paym
 
 def check_payment(month: MonthData, form: int, payment: Payment) -> None:
     if form not in {f.number for f in month.forms}:
-        raise MonthError(f"Le bon n° {form} n'existe pas en {month.month}. Le numéro est imprimé en haut du bon.")
+        raise MonthError(N_("Le bon n° {form} n'existe pas en {month}. Le numéro est imprimé en haut du bon."),
+                         params={"form": form, "month": month.month})
     if payment.method not in PAYMENT_METHODS:
-        raise MonthError(f"Mode de paiement inconnu : « {payment.method} ». Choisissez : {', '.join(PAYMENT_METHODS)}.")
+        raise MonthError(N_("Mode de paiement inconnu : « {method} ». Choisissez : {methods}."),
+                         params={"method": payment.method, "methods": ", ".join(PAYMENT_METHODS)})
     if payment.amount < 0:
-        raise MonthError("Un paiement ne peut pas être négatif. Pour annuler, enregistrez le bon montant (0 si rien).")
+        raise MonthError(N_("Un paiement ne peut pas être négatif. Pour annuler, enregistrez le bon montant (0 si rien)."),
+                         params={})
     if payment.method == "cheque_alimentaire" and not payment.scheme.strip():
-        raise MonthError("Pour un chèque alimentaire, dites quel dispositif ou financeur : --financeur \"...\".")
+        raise MonthError(N_("Pour un chèque alimentaire, dites quel dispositif ou financeur : --financeur \"...\"."),
+                         params={})

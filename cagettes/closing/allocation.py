@@ -25,19 +25,22 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-# The rule as printed on the coordinators' signing sheet (and in the README), in French.
+from cagettes.core.i18n import N_
+
+# The rule as printed on the coordinators' signing sheet (and in the README), in French; its
+# translations are in the catalogs.
 FAIR_RULE = (
-    "On commande autant de cartons entiers que le permettent les quantités des membres plus leurs "
-    "cases « +1 », jamais plus.",
-    "S'il reste de la place dans le dernier carton, une unité de plus va à chaque membre qui a coché "
-    "« +1 », dans l'ordre du tirage, jusqu'à remplir le carton.",
-    "S'il manque des unités, on les distribue une par une, à tour de rôle, dans l'ordre du tirage, aux "
-    "membres qui en veulent encore : les plus grosses commandes sont réduites les premières, et "
-    "personne n'est réduit de plus d'une unité de plus qu'un autre.",
-    "Si la commande d'un fournisseur n'atteint pas son minimum, rien n'est commandé chez lui ce mois-ci.",
-    "Ce qui n'est pas livré n'est pas payé : la différence devient un avoir pour le mois suivant.",
-    "Ordre du tirage : les bons sont classés selon l'empreinte SHA-256 du texte « mois:produit:numéro "
-    "du bon » ; il change à chaque produit et chaque mois, et chacun peut le refaire.",
+    N_("On commande autant de cartons entiers que le permettent les quantités des membres plus leurs "
+       "cases « +1 », jamais plus."),
+    N_("S'il reste de la place dans le dernier carton, une unité de plus va à chaque membre qui a coché "
+       "« +1 », dans l'ordre du tirage, jusqu'à remplir le carton."),
+    N_("S'il manque des unités, on les distribue une par une, à tour de rôle, dans l'ordre du tirage, aux "
+       "membres qui en veulent encore : les plus grosses commandes sont réduites les premières, et "
+       "personne n'est réduit de plus d'une unité de plus qu'un autre."),
+    N_("Si la commande d'un fournisseur n'atteint pas son minimum, rien n'est commandé chez lui ce mois-ci."),
+    N_("Ce qui n'est pas livré n'est pas payé : la différence devient un avoir pour le mois suivant."),
+    N_("Ordre du tirage : les bons sont classés selon l'empreinte SHA-256 du texte « mois:produit:numéro "
+       "du bon » ; il change à chaque produit et chaque mois, et chacun peut le refaire."),
 )
 
 CUT_CASE = "carton"  # the last case could not be filled

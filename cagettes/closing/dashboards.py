@@ -16,6 +16,7 @@ from cagettes.closing import summaries
 from cagettes.closing.accounts import MonthAccounts
 from cagettes.closing.documents import common_context, sheet_row, sort_key
 from cagettes.closing.state import late_pages, pending_review
+from cagettes.core.i18n import _
 from cagettes.core.paths import MonthPaths
 from cagettes.core.private import private_dir, private_file
 from cagettes.forms.templating import render_template
@@ -120,28 +121,28 @@ def products_chart(stats: PublicStats):
         return None
     figure, axes = new_figure(len(products))
     names = [p.name for p in products][::-1]
-    axes.barh(names, [p.ordered for p in products][::-1], color=LIGHT_COLOUR, label="commandé")
-    axes.barh(names, [p.delivered for p in products][::-1], height=0.5, color=BAR_COLOUR, label="livré")
-    axes.set_xlabel("unités")
+    axes.barh(names, [p.ordered for p in products][::-1], color=LIGHT_COLOUR, label=_("commandé"))
+    axes.barh(names, [p.delivered for p in products][::-1], height=0.5, color=BAR_COLOUR, label=_("livré"))
+    axes.set_xlabel(_("unités"))
     axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, frameon=False)
-    return "produits", "Commandes par produit", "Unités commandées et livrées pour chaque produit.", figure
+    return "produits", _("Commandes par produit"), _("Unités commandées et livrées pour chaque produit."), figure
 
 
 def sites_chart(stats: PublicStats):
     figure, axes = new_figure(len(stats.sites))
     axes.barh([s.name for s in stats.sites][::-1], [s.delivered for s in stats.sites][::-1], color=BAR_COLOUR)
-    axes.set_xlabel("unités livrées")
-    return "sites", "Commandes par site", "Unités livrées sur chaque site de retrait.", figure
+    axes.set_xlabel(_("unités livrées"))
+    return "sites", _("Commandes par site"), _("Unités livrées sur chaque site de retrait."), figure
 
 
 def returns_chart(stats: PublicStats):
     figure, axes = new_figure(len(stats.sites))
     names = [s.name for s in stats.sites][::-1]
-    axes.barh(names, [s.issued for s in stats.sites][::-1], color=LIGHT_COLOUR, label="bons distribués")
-    axes.barh(names, [s.returned for s in stats.sites][::-1], height=0.5, color=BAR_COLOUR, label="bons nominatifs revenus")
-    axes.set_xlabel("bons")
+    axes.barh(names, [s.issued for s in stats.sites][::-1], color=LIGHT_COLOUR, label=_("bons distribués"))
+    axes.barh(names, [s.returned for s in stats.sites][::-1], height=0.5, color=BAR_COLOUR, label=_("bons nominatifs revenus"))
+    axes.set_xlabel(_("bons"))
     axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, frameon=False)
-    return "bons", "Bons revenus et bons distribués", "Nombre de bons revenus et de bons distribués par site.", figure
+    return "bons", _("Bons revenus et bons distribués"), _("Nombre de bons revenus et de bons distribués par site."), figure
 
 
 def cases_chart(stats: PublicStats):
@@ -152,8 +153,8 @@ def cases_chart(stats: PublicStats):
     axes.barh([name for name, _ in filled][::-1], [percent for _, percent in filled][::-1], color=BAR_COLOUR)
     axes.axvline(100, color="#000", linewidth=1)
     axes.set_xlim(0, 105)
-    axes.set_xlabel("% du dernier carton rempli par les commandes (avant les « +1 »)")
-    return "cartons", "Remplissage des cartons", "Pour chaque produit vendu au carton, la part remplie.", figure
+    axes.set_xlabel(_("% du dernier carton rempli par les commandes (avant les « +1 »)"))
+    return "cartons", _("Remplissage des cartons"), _("Pour chaque produit vendu au carton, la part remplie."), figure
 
 
 def write_private_dashboard(accounts: MonthAccounts, engine, month_dir: Path, env: jinja2.Environment) -> Path:

@@ -24,6 +24,7 @@ from cagettes.closing.accounts import Account, MonthAccounts
 from cagettes.closing.allocation import FAIR_RULE
 from cagettes.closing.texts import receipt_texts
 from cagettes.core import dates
+from cagettes.core.i18n import localize
 from cagettes.core.paths import MonthPaths, slug
 from cagettes.core.private import private_dir, private_file
 from cagettes.forms import layout, pictos
@@ -112,7 +113,7 @@ def common_context(accounts: MonthAccounts, env: jinja2.Environment) -> dict:
         "fonts": font_urls(),
         "stylesheet": template_file(env, "docs/docs.css").as_uri(),
         "picto_credit": pictos.CREDIT,
-        "fair_rule": FAIR_RULE,
+        "fair_rule": localize(FAIR_RULE),
         "pictos": {p.ref: pictos.picto_url(p.picto) for p in month.products},  # SVG, for HTML pages
         "cut_reasons": {ref: a.cut_reason for ref, a in accounts.allocation.products.items()},
     }

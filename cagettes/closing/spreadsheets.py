@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from cagettes.closing import summaries
 from cagettes.closing.accounts import MonthAccounts
 from cagettes.closing.documents import sort_key, who
+from cagettes.core.i18n import _
 from cagettes.core.paths import MonthPaths
 from cagettes.core.private import private_dir, private_file
 from cagettes.scan.orders import neutralise
@@ -82,10 +83,10 @@ def sheet_title(text: str) -> str:
 def supplier_workbook(accounts: MonthAccounts) -> Workbook:
     book = Workbook()
     summary = book.active
-    summary.title = "Résumé"
+    summary.title = _("Résumé")
     orders = summaries.supplier_orders(accounts)
     date = accounts.month.supplier_order_date
-    write_table(summary, ("Fournisseur", "Date de commande", "Lignes", "Total"),
+    write_table(summary, (_("Fournisseur"), _("Date de commande"), _("Lignes"), _("Total")),
                 [(o.supplier.name, date, len(o.lines), o.total) for o in orders], money=(3,), dates=(1,))
     for order in orders:
         supplier_sheet(book.create_sheet(sheet_title(order.supplier.code)), order, date)
@@ -94,13 +95,13 @@ def supplier_workbook(accounts: MonthAccounts) -> Workbook:
 
 def supplier_sheet(sheet, order: summaries.SupplierOrder, date: dt.date) -> None:
     sheet.append([cell_value(order.supplier.name)])
-    sheet.append(["Date de commande", date])
+    sheet.append([_("Date de commande"), date])
     sheet.cell(2, 2).number_format = DATE
     sites = [s.code for s in order.sites]
-    headers = ("Réf.", "Cartons", "Unités", "Unité", "Produit", "Prix unitaire", "Total", *sites)
+    headers = (_("Réf."), _("Cartons"), _("Unités"), _("Unité"), _("Produit"), _("Prix unitaire"), _("Total"), *sites)
     rows = [(l.product.ref, l.allocation.cases, l.allocation.units, l.product.unit, l.product.name,
              l.product.price, l.total, *(l.per_site.get(s, 0) for s in sites)) for l in order.lines]
-    rows.append(("Total", None, sum(l.allocation.units for l in order.lines), None, None, None, order.total,
+    rows.append((_("Total"), None, sum(l.allocation.units for l in order.lines), None, None, None, order.total,
                  *(order.site_total(s) for s in sites)))
     write_table(sheet, headers, rows, money=(5, 6), start_row=4)
 
@@ -110,15 +111,15 @@ def distribution_workbook(accounts: MonthAccounts) -> Workbook:
     book.remove(book.active)
     for site in accounts.month.sites:
         site_sheet(book.create_sheet(sheet_title(site.code)), accounts, site.code)
-    payments_sheet(book.create_sheet("Paiements"), accounts)
+    payments_sheet(book.create_sheet(_("Paiements")), accounts)
     return book
 
 
 def site_sheet(sheet, accounts: MonthAccounts, site: str) -> None:
     products = summaries.products_of_site(accounts, site)
     site_accounts = sorted(accounts.of_site(site), key=sort_key)
-    headers = ("Bon", "N° membre", "Nom", *(summaries.product_label(p) for p in products),
-               "Valeur livrée", "Payé", "Avoir précédent", "Reste à payer", "Nouvel avoir")
+    headers = (_("Bon"), _("N° membre"), _("Nom"), *(summaries.product_label(p) for p in products),
+               _("Valeur livrée"), _("Payé"), _("Avoir précédent"), _("Reste à payer"), _("Nouvel avoir"))
     rows = [(a.slot.number, a.member_number, who(a), *(summaries.given_of(a).get(p.ref, 0) for p in products),
              a.delivered_value, a.paid, a.previous_credit, a.still_due, a.credit_next) for a in site_accounts]
     first_money = 3 + len(products)
@@ -128,5 +129,5 @@ def site_sheet(sheet, accounts: MonthAccounts, site: str) -> None:
 def payments_sheet(sheet, accounts: MonthAccounts) -> None:
     rows = [(a.slot.number, a.slot.site, a.member_number, who(a), p.method, p.scheme, p.amount, p.source)
             for a in accounts.accounts for p in a.payments]
-    write_table(sheet, ("Bon", "Site", "N° membre", "Nom", "Mode", "Dispositif / financeur", "Montant", "Source"),
+    write_table(sheet, (_("Bon"), _("Site"), _("N° membre"), _("Nom"), _("Mode"), _("Dispositif / financeur"), _("Montant"), _("Source")),
                 rows, money=(6,))

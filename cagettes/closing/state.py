@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from cagettes.core.errors import MonthError
+from cagettes.core.i18n import N_
 from cagettes.core.month import FormSlot, MonthData
 from cagettes.core.records import OrderRow
 from cagettes.scan.orders import effective_pages, order_rows
@@ -57,13 +58,14 @@ def pending_review(engine: sa.Engine, month: str) -> list[str]:
 
 def close_month(engine: sa.Engine, month: MonthData, by: str, force: bool = False) -> Closing:
     if current_closing(engine, month.month):
-        raise MonthError(f"Le mois {month.month} est déjà clos. Pour y revenir : "
-                         f"cagettes month reopen {month.month} --raison \"...\"")
+        raise MonthError(N_("Le mois {month} est déjà clos. Pour y revenir : cagettes month reopen {month} --raison \"...\""),
+                         params={"month": month.month})
     pending = pending_review(engine, month.month)
     if pending and not force:
-        raise MonthError(f"Le mois {month.month} ne peut pas être clos : {len(pending)} page(s) attendent "
-                         "une vérification (cagettes review). Pour clore quand même, ajoutez --force : "
-                         "les lignes douteuses ne seront pas commandées.\n  - " + "\n  - ".join(pending))
+        raise MonthError(N_("Le mois {month} ne peut pas être clos : {count} page(s) attendent une vérification "
+                            "(cagettes review). Pour clore quand même, ajoutez --force : les lignes douteuses ne "
+                            "seront pas commandées.\n  - {pages}"),
+                         params={"month": month.month, "count": len(pending), "pages": "\n  - ".join(pending)})
     forms = freeze(month, order_rows(engine, month), returned_forms(engine, month.month))
     now = dt.datetime.now(dt.timezone.utc)
     with engine.begin() as conn:
@@ -101,13 +103,13 @@ def member_number(slot: FormSlot) -> str:
 
 def reopen_month(engine: sa.Engine, month: str, by: str, reason: str) -> None:
     if not reason.strip():
-        raise MonthError("Dites pourquoi vous rouvrez le mois : --raison \"...\" (c'est enregistré).")
+        raise MonthError(N_("Dites pourquoi vous rouvrez le mois : --raison \"...\" (c'est enregistré)."), params={})
     c = db.closings.c
     with engine.begin() as conn:
         done = conn.execute(db.closings.update().where(c.month == month, c.reopened_at.is_(None)).values(
             reopened_at=dt.datetime.now(dt.timezone.utc), reopened_by=by, reopen_reason=reason.strip()))
         if done.rowcount == 0:
-            raise MonthError(f"Le mois {month} n'est pas clos : il n'y a rien à rouvrir.")
+            raise MonthError(N_("Le mois {month} n'est pas clos : il n'y a rien à rouvrir."), params={"month": month})
         conn.execute(db.months.update().where(db.months.c.month == month).values(status="open"))
 
 
@@ -135,7 +137,8 @@ def _current(month: str, *columns) -> sa.Select:
 def require_closing(engine: sa.Engine, month: str) -> Closing:
     closing = current_closing(engine, month)
     if closing is None:
-        raise MonthError(f"Le mois {month} n'est pas encore clos. Clôturez-le d'abord : cagettes month close {month}")
+        raise MonthError(N_("Le mois {month} n'est pas encore clos. Clôturez-le d'abord : cagettes month close {month}"),
+                         params={"month": month})
     return closing
 
 

@@ -16,6 +16,7 @@ error collects several, so the CLI can print them all before aborting.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from cagettes.core.i18n import _
@@ -50,15 +51,26 @@ class Problem:
 
 
 class CagettesError(Exception):
-    def __init__(self, message: str, problems: list[Problem] | None = None, lang: str = "fr"):
-        super().__init__(message)
-        self.message = message
-        self.problems = list(problems or [])
+    """``message`` is either already worded, or (with ``params``) a French text marked ``N_``
+    whose ``{names}`` the params fill: then the command line can say it again in its reader's
+    language, with ``in_lang``, even when the code that raised it did not know that language."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None, lang: str = "fr",
+                 params: Mapping[str, object] | None = None):
+        self.template = message if params is not None else None
+        self.params = dict(params or {})
         self.lang = lang  # of the message and problems, so locations are worded alike
+        self.message = _(message, lang, **self.params) if params is not None else message
+        self.problems = list(problems or [])
+        super().__init__(self.message)
+
+    def in_lang(self, lang: str) -> str:
+        """The message and every problem's location, in ``lang`` (problems' own texts stay as worded)."""
+        head = _(self.template, lang, **self.params) if self.template is not None else self.message
+        return "\n".join([head] + [f"  - {p.where(lang)} : {p.message}" for p in self.problems])
 
     def __str__(self) -> str:
-        lines = [self.message] + [f"  - {p.where(self.lang)} : {p.message}" for p in self.problems]
-        return "\n".join(lines)
+        return self.in_lang(self.lang)
 
 
 class ConfigError(CagettesError):

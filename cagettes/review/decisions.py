@@ -22,7 +22,7 @@ from typing import cast
 import sqlalchemy as sa
 
 from cagettes.core.errors import ReviewError
-from cagettes.core.i18n import N_, Messages, translate
+from cagettes.core.i18n import N_, Messages, _, translate
 from cagettes.core.records import Manifest, ManifestBox, ManifestPage, ScannedPageRow
 from cagettes.forms.manifest import page_boxes
 from cagettes.scan.decide import CANCELLED, DOUBTFUL, EMPTY, MARKED, BoxDecision, apply_rules, choose_one, group_key
@@ -113,7 +113,7 @@ def reject(review: Review, page: int, reason: str, who: str) -> int:
     with review.engine.begin() as conn:
         row = open_page(review, conn, page)
         decision = log(review, conn, row, REJECT, who, value=reason, before={"pages": snapshot(review, conn, [page])})
-        set_fields(conn, page, outcome=REJECTED, reason=reason, detail=f"refusée par {clean_name(review, who)}")
+        set_fields(conn, page, outcome=REJECTED, reason=reason, detail=_("refusée par {who}", review.lang, who=clean_name(review, who)))
     return decision
 
 
@@ -146,7 +146,7 @@ def keep_scan(review: Review, page: int, who: str) -> int:
         # scan per printed page (db.EFFECTIVE_SCAN), even inside a transaction.
         for other in others:
             set_fields(conn, other, conflict_of=page, outcome=REJECTED, reason=NOT_KEPT,
-                       detail=f"scan n° {page} gardé par {clean_name(review, who)}")
+                       detail=_("scan n° {page} gardé par {who}", review.lang, page=page, who=clean_name(review, who)))
         set_fields(conn, page, conflict_of=None)
         refresh(review, conn, page)
     return decision

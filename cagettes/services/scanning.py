@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cagettes.core.errors import MonthError
+from cagettes.core.i18n import N_
 from cagettes.core.month import MonthData
 from cagettes.forms import manifest
 from cagettes.scan import inputs, notices, pipeline
@@ -30,8 +31,8 @@ def scan_job(workspace: Workspace, data: MonthData) -> pipeline.Job:
     was never printed or its manifest is damaged."""
     paths = workspace.paths(data.month)
     if not paths.manifest.is_file():
-        raise MonthError(f"Le mois {data.month} n'a pas encore été imprimé (pas de {paths.manifest}) : "
-                         f"lancez d'abord « cagettes print {data.month} ».")
+        raise MonthError(N_("Le mois {month} n'a pas encore été imprimé (pas de {path}) : lancez d'abord "
+                            "« cagettes print {month} »."), params={"month": data.month, "path": paths.manifest})
     check_manifest(paths.manifest, data.month)
     return pipeline.Job(data.month, str(paths.manifest), data.secret, str(paths.scans))
 
@@ -41,8 +42,9 @@ def check_manifest(path: Path, month: str) -> None:
     try:
         manifest.read(path)
     except ValueError as error:  # JSON cut short, not UTF-8, or not a manifest
-        raise MonthError(f"Le manifeste {path} est illisible ({error}) : il a peut-être été coupé pendant "
-                         f"l'impression. Relancez « cagettes print {month} » pour l'écrire de nouveau.") from None
+        raise MonthError(N_("Le manifeste {path} est illisible ({error}) : il a peut-être été coupé pendant "
+                            "l'impression. Relancez « cagettes print {month} » pour l'écrire de nouveau."),
+                         params={"path": path, "error": error, "month": month}) from None
 
 
 def files_to_read(workspace: Workspace, targets: Sequence[Path]) -> list[Path]:

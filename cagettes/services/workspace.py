@@ -8,6 +8,7 @@ from cagettes.catalog import load_catalog as read_catalog
 from cagettes.catalog import write_workbook
 from cagettes.core.config import CONFIG_FILE, render_sample_config
 from cagettes.core.errors import WorkspaceError
+from cagettes.core.i18n import N_
 from cagettes.core.model import Catalog
 from cagettes.core.private import private_dir, private_file
 from cagettes.storage.workspace import Workspace, open_workspace, sample_dir
@@ -26,7 +27,8 @@ doivent être conservés : docs/manifest.md les décrit.
 def init_workspace(dest: Path, name: str | None = None) -> Workspace:
     """A new workspace holding the bundled sample association, ready for ``cagettes check``."""
     if (dest / CONFIG_FILE).exists():
-        raise WorkspaceError(f"{dest} contient déjà un espace de travail ({CONFIG_FILE}) : rien n'a été modifié.")
+        raise WorkspaceError(N_("{path} contient déjà un espace de travail ({file}) : rien n'a été modifié."),
+                             params={"path": dest, "file": CONFIG_FILE})
     dest.mkdir(parents=True, exist_ok=True)
     text = render_sample_config(name or SAMPLE_NAME, contact=SAMPLE_CONTACT, site_url=SAMPLE_SITE_URL)
     (dest / CONFIG_FILE).write_text(text, encoding="utf-8")

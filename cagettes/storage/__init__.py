@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from cagettes.core.errors import DatabaseError
 from cagettes.core.private import private_database
 from cagettes.storage import db, migrations
 
@@ -20,5 +19,5 @@ def connect(url: str) -> sa.Engine:
         migrations.upgrade(engine)
     except (sa.exc.OperationalError, sa.exc.DatabaseError) as error:  # the latter: a file that is not SQLite
         engine.dispose()
-        raise DatabaseError(db.unreachable_message(engine.url, error)) from error
+        raise db.unreachable(engine.url, error) from error
     return engine

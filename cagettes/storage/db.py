@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from cagettes.core.errors import DatabaseError
+from cagettes.core.i18n import N_
+
 # Several scanning stations may write at once. SQLite makes a writer wait for the other's
 # transaction (one page: milliseconds) for up to this long before "database is locked".
 SQLITE_BUSY_TIMEOUT_MS = 60_000
@@ -208,10 +211,14 @@ def _sqlite_begin(conn) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def unreachable_message(url: sa.URL, error: Exception) -> str:
+def unreachable(url: sa.URL, error: Exception) -> DatabaseError:
     cause = str(getattr(error, "orig", error)).strip().splitlines()[0]
-    check = ("que ce fichier est bien la base de cagettes (s'il est abîmé, remettez-en une sauvegarde)"
-             if url.get_backend_name() == "sqlite" else
-             "pour PostgreSQL, que le serveur est démarré et joignable depuis ce poste")
-    return (f"Impossible d'ouvrir la base de données {url.render_as_string(hide_password=True)} : {cause}. "
-            f"Vérifiez « url » dans la section [base] de cagettes.toml, et {check}.")
+    where = url.render_as_string(hide_password=True)
+    if url.get_backend_name() == "sqlite":
+        text = N_("Impossible d'ouvrir la base de données {url} : {cause}. Vérifiez « url » dans la section [base] de "
+                  "cagettes.toml, et que ce fichier est bien la base de cagettes (s'il est abîmé, remettez-en une "
+                  "sauvegarde).")
+    else:
+        text = N_("Impossible d'ouvrir la base de données {url} : {cause}. Vérifiez « url » dans la section [base] de "
+                  "cagettes.toml, et pour PostgreSQL, que le serveur est démarré et joignable depuis ce poste.")
+    return DatabaseError(text, params={"url": where, "cause": cause})

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from cagettes.core.calendar import Delivery, month_calendar, parse_month
 from cagettes.core.config import Config
 from cagettes.core.errors import MonthError
+from cagettes.core.i18n import N_
 from cagettes.core.model import Catalog, Member, Product, Site, Supplier
 from cagettes.core.month import Association, FormSlot, MonthData
 from cagettes.storage import db
@@ -30,7 +31,7 @@ def open_month(engine: sa.Engine, config: Config, catalog: Catalog, month_text: 
     try:
         with engine.begin() as conn:
             if conn.execute(sa.select(db.months.c.month).where(db.months.c.month == month_key)).first():
-                raise MonthError(already_open_message(month_key))
+                raise already_open(month_key)
             calendar = month_calendar(year, month, catalog.sites, config.calendar)
             snapshot = build_snapshot(config, catalog, calendar.deliveries)
             conn.execute(db.months.insert().values(
@@ -39,13 +40,13 @@ def open_month(engine: sa.Engine, config: Config, catalog: Catalog, month_text: 
                 supplier_order_date=calendar.supplier_order_date, snapshot=snapshot))
             conn.execute(db.forms.insert(), number_forms(month_key, catalog, config.free_forms_per_site))
     except sa.exc.IntegrityError:  # another station opened it between our check and our insert
-        raise MonthError(already_open_message(month_key)) from None
+        raise already_open(month_key) from None
     return load_month(engine, config, month_key)
 
 
-def already_open_message(month: str) -> str:
-    return (f"Le mois {month} est déjà ouvert : ses prix et ses bons sont figés. "
-            f"Utilisez « cagettes print {month} » pour réimprimer.")
+def already_open(month: str) -> MonthError:
+    return MonthError(N_("Le mois {month} est déjà ouvert : ses prix et ses bons sont figés. "
+                         "Utilisez « cagettes print {month} » pour réimprimer."), params={"month": month})
 
 
 def number_forms(month: str, catalog: Catalog, walkins_per_site: int) -> list[dict]:
@@ -78,7 +79,7 @@ def load_month(engine: sa.Engine, config: Config, month: str | None = None) -> M
     with engine.connect() as conn:
         row = conn.execute(month_query(month)).mappings().first()
         if row is None:
-            raise MonthError(no_month_message(month))
+            raise no_month(month)
         form_rows = conn.execute(sa.select(db.forms).where(db.forms.c.month == row["month"])
                                  .order_by(db.forms.c.number)).mappings().all()
     return month_data(row, form_rows, config)
@@ -96,10 +97,12 @@ def month_query(month: str | None) -> sa.Select:
     return query.order_by(db.months.c.month.desc()).limit(1)
 
 
-def no_month_message(month: str | None) -> str:
+def no_month(month: str | None) -> MonthError:
     if month:
-        return f"Le mois {month} n'est pas ouvert. Ouvrez-le d'abord : cagettes month open {month}"
-    return "Aucun mois n'est ouvert. Ouvrez-en un : cagettes month open AAAA-MM (par exemple 2026-12)"
+        return MonthError(N_("Le mois {month} n'est pas ouvert. Ouvrez-le d'abord : cagettes month open {month}"),
+                          params={"month": month})
+    return MonthError(N_("Aucun mois n'est ouvert. Ouvrez-en un : cagettes month open AAAA-MM (par exemple 2026-12)"),
+                      params={})
 
 
 def month_data(row, form_rows, config: Config) -> MonthData:

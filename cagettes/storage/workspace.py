@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from cagettes import storage
 from cagettes.core.config import CONFIG_FILE, Config, load_config
 from cagettes.core.errors import WorkspaceError
+from cagettes.core.i18n import N_
 from cagettes.core.paths import MonthPaths
 
 
@@ -61,8 +62,9 @@ def find_root(start: Path | None = None) -> Path:
     for folder in [here, *here.parents]:
         if (folder / CONFIG_FILE).is_file():
             return folder
-    raise WorkspaceError(f"Aucun espace de travail trouvé dans {here} (pas de fichier {CONFIG_FILE}). "
-                         "Créez-en un avec « cagettes init DOSSIER » ou indiquez-le avec -w DOSSIER.")
+    raise WorkspaceError(N_("Aucun espace de travail trouvé dans {path} (pas de fichier {file}). Créez-en un avec "
+                            "« cagettes init DOSSIER » ou indiquez-le avec -w DOSSIER."),
+                         params={"path": here, "file": CONFIG_FILE})
 
 
 def open_workspace(start: Path | None = None, lang: str | None = None) -> Workspace:

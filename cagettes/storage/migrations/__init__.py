@@ -20,6 +20,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from cagettes.core.errors import DatabaseError
+from cagettes.core.i18n import N_
 from cagettes.storage import db
 
 HERE = Path(__file__).resolve().parent
@@ -65,7 +66,7 @@ def upgrade(engine: sa.Engine) -> None:
         if revision is None and ours(conn):
             command.stamp(alembic_config(conn), legacy_revision(conn))
         elif revision is not None and not known(revision):
-            raise DatabaseError(newer_message(revision))
+            raise newer_schema(revision)
         command.upgrade(alembic_config(conn), "head")
 
 
@@ -89,10 +90,10 @@ def legacy_revision(conn: sa.Connection) -> str:
             return revision
     closest = min(schemas.values(), key=lambda tables: len(differences(tables, found)))
     url = conn.engine.url.render_as_string(hide_password=True)
-    raise DatabaseError(f"La base {url} contient des tables de cagettes sans numéro de version de schéma, et "
-                        f"elles ne sont pas celles attendues ({'; '.join(differences(closest, found))}). Elle n'a pas "
-                        "été créée par cagettes : indiquez une base vide ou la base de l'association dans [base] url "
-                        "de cagettes.toml.")
+    raise DatabaseError(N_("La base {url} contient des tables de cagettes sans numéro de version de schéma, et "
+                           "elles ne sont pas celles attendues ({differences}). Elle n'a pas été créée par cagettes : "
+                           "indiquez une base vide ou la base de l'association dans [base] url de cagettes.toml."),
+                        params={"url": url, "differences": "; ".join(differences(closest, found))})
 
 
 def differences(expected: dict[str, set[str]], found: dict[str, set[str]]) -> list[str]:
@@ -127,6 +128,7 @@ def create_all_schemas() -> dict[str, dict[str, set[str]]]:
     return schemas
 
 
-def newer_message(revision: str) -> str:
-    return (f"La base de données a été mise à jour par une version plus récente de cagettes (schéma « {revision} », "
-            "inconnu de celle-ci) : installez la même version de cagettes sur ce poste que sur les autres.")
+def newer_schema(revision: str) -> DatabaseError:
+    return DatabaseError(N_("La base de données a été mise à jour par une version plus récente de cagettes (schéma "
+                            "« {revision} », inconnu de celle-ci) : installez la même version de cagettes sur ce poste "
+                            "que sur les autres."), params={"revision": revision})

@@ -19,6 +19,7 @@ from alembic import command
 from alembic.script import Script
 
 from cagettes.core.errors import DatabaseError
+from cagettes.core.i18n import N_
 from cagettes.storage import db
 from cagettes.storage.migrations import alembic_config, scripts, upgrade
 
@@ -38,7 +39,8 @@ def new(message: str, url: str | None = None) -> Path:
         finally:
             engine.dispose()
     if not isinstance(script, Script):  # one revision asked, one written; never a list or nothing
-        raise DatabaseError(f"Alembic n'a pas écrit une migration et une seule pour « {message} ».")
+        raise DatabaseError(N_("Alembic n'a pas écrit une migration et une seule pour « {message} »."),
+                            params={"message": message})
     return Path(script.path)
 
 
