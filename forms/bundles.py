@@ -19,6 +19,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 from cagettes.core import dates, private
 from cagettes.core.i18n import _
@@ -29,7 +30,19 @@ from cagettes.forms.stamp import Assembler, StampedPage, plan_pages, render_over
 from cagettes.forms.templating import make_env, render_template, template_file
 from cagettes.forms.variants import RenderedVariant, Variant, font_urls, render_variant
 
-DEFAULT_OPTIONS = {"jobs": 2, "chunk_forms": 50, "template_dir": None, "site_url": "", "what": "bundles"}
+
+class PrintOptions(TypedDict, total=False):
+    """The options of ``print_month`` and ``print_posters``, which ``cagettes print`` fills from
+    its flags and the workspace (``cagettes.services.printing.options``)."""
+
+    jobs: int  # worker processes
+    chunk_forms: int  # forms stamped per batch: bounds the memory whatever the month's size
+    template_dir: Path | None  # the workspace's own templates, ahead of the packaged ones
+    site_url: str  # printed on the posters' QR code; "" for none
+    what: str  # "bundles" (everything, by site) or "forms" (the forms alone)
+
+
+DEFAULT_OPTIONS: PrintOptions = {"jobs": 2, "chunk_forms": 50, "template_dir": None, "site_url": "", "what": "bundles"}
 Progress = Callable[[str, int], None]  # (stage, forms done since the last call)
 
 
@@ -71,9 +84,9 @@ class Chunk:
     pages: list[StampedPage | None]
 
 
-def print_month(month: MonthData, out_dir: Path, options: dict | None = None,
+def print_month(month: MonthData, out_dir: Path, options: PrintOptions | None = None,
                 progress: Progress | None = None) -> PrintResult:
-    opts = {**DEFAULT_OPTIONS, **(options or {})}
+    opts: PrintOptions = {**DEFAULT_OPTIONS, **(options or {})}
     started = time.perf_counter()
     result = PrintResult(month.month, out_dir)
     private_dir(out_dir)  # owner-only before anything with a name is written in it
@@ -113,7 +126,7 @@ def private_dir(out_dir: Path, what: str | None = None) -> Path:
     return private.private_dir(paths.print_dir(what) if what else paths.private)
 
 
-def render_variants(month: MonthData, opts: dict, pool: ProcessPoolExecutor) -> dict[str, RenderedVariant]:
+def render_variants(month: MonthData, opts: PrintOptions, pool: ProcessPoolExecutor) -> dict[str, RenderedVariant]:
     wanted = {Variant.of(form) for form in month.forms} | {Variant(walkin=True)}
     futures = {v.key: pool.submit(_render_variant_job, month, v, opts["template_dir"]) for v in wanted}
     return {key: future.result() for key, future in futures.items()}
@@ -168,9 +181,9 @@ def with_duplex_blanks(pages: list[StampedPage]) -> list[StampedPage | None]:
     return out
 
 
-def print_posters(month: MonthData, out_dir: Path, options: dict | None = None) -> dict[str, Path]:
+def print_posters(month: MonthData, out_dir: Path, options: PrintOptions | None = None) -> dict[str, Path]:
     """Posters of every site and the blank form: the public downloads of the month."""
-    opts = {**DEFAULT_OPTIONS, **(options or {})}
+    opts: PrintOptions = {**DEFAULT_OPTIONS, **(options or {})}
     with ProcessPoolExecutor(max_workers=max(1, int(opts["jobs"]))) as pool:
         pending = submit_posters(month, out_dir, opts, pool)
         downloads = {key: write_file(path, future.result()) for key, (path, future) in pending.items()}
@@ -195,14 +208,14 @@ def write_blank_form(variants: dict[str, RenderedVariant], out_dir: Path) -> Pat
     return path
 
 
-def submit_posters(month: MonthData, out_dir: Path, opts: dict, pool) -> dict[str, tuple[Path, Future]]:
+def submit_posters(month: MonthData, out_dir: Path, opts: PrintOptions, pool) -> dict[str, tuple[Path, Future]]:
     """Each site's A4 and A3 posters, rendered by the pool: key -> (destination, future bytes)."""
     return {f"poster-{site.code}-{size}": (MonthPaths(out_dir).poster(site.code, size),
                                            pool.submit(_poster_job, month, site.code, size, opts))
             for site in month.sites for size in POSTER_SIZES}
 
 
-def _poster_job(month: MonthData, site: str, size: str, opts: dict) -> bytes:
+def _poster_job(month: MonthData, site: str, size: str, opts: PrintOptions) -> bytes:
     url = site_page_url(opts["site_url"], month.month, site)
     return posters.render_poster(month, site, size, make_env(opts["template_dir"]), url)
 
@@ -219,7 +232,7 @@ def site_page_url(base: str, month: str, site: str) -> str:
     return f"{base.rstrip('/')}/{month}/{path}" if base else path
 
 
-def plan_bundle(month: MonthData, site: str, chunks: list[Chunk], result: PrintResult, opts: dict) -> SiteBundle:
+def plan_bundle(month: MonthData, site: str, chunks: list[Chunk], result: PrintResult, opts: PrintOptions) -> SiteBundle:
     """What goes into a site's PDF: a full bundle adds a cover, its blank verso and the poster."""
     forms = ordered_forms(month, site)
     full = opts["what"] == "bundles"
@@ -248,7 +261,7 @@ def assemble_bundle(bundle: SiteBundle, cover: bytes | None, chunks: list[Chunk]
     return bundle
 
 
-def render_cover(month: MonthData, site_code: str, bundle: SiteBundle, opts: dict) -> bytes:
+def render_cover(month: MonthData, site_code: str, bundle: SiteBundle, opts: PrintOptions) -> bytes:
     env = make_env(opts["template_dir"])
     site, delivery = month.site(site_code), month.deliveries[site_code]
     year, number = month.year_month

@@ -65,8 +65,10 @@ def decisions(month) -> list[dict]:
 
 
 def act(page: Page, do) -> None:
-    """A key or a click that posts a form: wait for the page it leads to."""
-    with page.expect_navigation():
+    """A key or a click that posts a form: wait for the page it leads to. Its HTML, not its
+    pictures: on a busy machine the crops of a long queue can take longer than the timeout, and
+    the tests that look at pictures wait for them with ``loaded``."""
+    with page.expect_navigation(wait_until="domcontentloaded"):
         do()
 
 

@@ -10,7 +10,7 @@ reader to these names.
 from __future__ import annotations
 
 import datetime as dt
-from typing import NotRequired, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 Rect = list[float]  # [x, y, width, height] in mm from the page's top-left corner
 
@@ -124,3 +124,26 @@ class OrderRow(TypedDict):
     plus_un: str  # "oui" or ""
     statut: str  # "confirmé" or "douteux"
     raison: str
+
+
+class ReviewDecisionRow(TypedDict):
+    """A row of ``review_decisions``: one thing a volunteer settled, undoable while nothing
+    later changed the same page or form."""
+
+    id: int
+    month: str
+    scanned_page: int
+    action: str  # box | accept | reject | assign | keep_scan
+    box: str | None
+    value: str | None  # the box's state, the reason, the member number, the kept scan
+    before: dict[str, Any]  # what it changed, to put back on undo: {"pages": {...}} or the form's assignment
+    reviewer: str
+    decided_at: dt.datetime
+    undone_at: dt.datetime | None
+    undone_by: str | None
+
+
+class HistoryEntry(ReviewDecisionRow):
+    """A decision as the review page lists it."""
+
+    undoable: bool  # nothing later blocks undoing it

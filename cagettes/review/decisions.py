@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 from cagettes.core.errors import ReviewError
 from cagettes.core.i18n import N_, Messages, _, translate
-from cagettes.core.records import Manifest, ManifestBox, ManifestPage, ScannedPageRow
+from cagettes.core.records import HistoryEntry, Manifest, ManifestBox, ManifestPage, ReviewDecisionRow, ScannedPageRow
 from cagettes.forms.manifest import page_boxes
 from cagettes.scan.decide import CANCELLED, DOUBTFUL, EMPTY, MARKED, BoxDecision, apply_rules, choose_one, group_key
 from cagettes.scan.orders import snapshot_members
@@ -267,15 +267,18 @@ def same_printed_page(conn, row: ScannedPageRow) -> list[int]:
     return list(conn.execute(query.order_by(t.id)).scalars())
 
 
-def history(review: Review, limit: int = 30) -> list[dict]:
+def history(review: Review, limit: int = 30) -> list[HistoryEntry]:
     """The latest decisions, newest first, each saying whether it can be undone now."""
     t = db.review_decisions.c
     with review.engine.connect() as conn:
-        rows = [dict(r) for r in conn.execute(sa.select(db.review_decisions).where(t.month == review.month)
-                                              .order_by(t.id.desc()).limit(limit)).mappings()]
-        for row in rows:
-            row["undoable"] = row["undone_at"] is None and later_blocking(conn, row) is None
-    return rows
+        rows = [decision_row(r) for r in conn.execute(sa.select(db.review_decisions).where(t.month == review.month)
+                                                      .order_by(t.id.desc()).limit(limit)).mappings()]
+        return [HistoryEntry(**row, undoable=row["undone_at"] is None and later_blocking(conn, row) is None)
+                for row in rows]
+
+
+def decision_row(row) -> ReviewDecisionRow:
+    return cast(ReviewDecisionRow, dict(row))
 
 
 def walkin_forms(review: Review) -> list[dict]:
@@ -330,14 +333,15 @@ def readings_of(conn, page: int) -> dict[str, dict]:
     return {r["box"]: dict(r) for r in conn.execute(query).mappings()}
 
 
-def active(conn, page: int, action: str) -> list[dict]:
+def active(conn, page: int, action: str) -> list[ReviewDecisionRow]:
     t = db.review_decisions.c
     query = sa.select(db.review_decisions).where(t.scanned_page == page, t.action == action, t.undone_at.is_(None))
-    return [dict(r) for r in conn.execute(query.order_by(t.id)).mappings()]
+    return [decision_row(r) for r in conn.execute(query.order_by(t.id)).mappings()]
 
 
 def decided_boxes(conn, page: int) -> dict[str, str]:
-    return {row["box"]: row["value"] for row in active(conn, page, BOX)}  # in id order: the latest wins
+    # In id order: the latest wins. A box decision always names its box and the state chosen.
+    return {row["box"]: row["value"] for row in active(conn, page, BOX) if row["box"] and row["value"]}
 
 
 def accepted(conn, page: int) -> bool:
@@ -404,16 +408,16 @@ def form_pages(conn, month: str, form: int) -> list[int]:
     return list(conn.execute(sa.select(t.id).where(t.month == month, t.form == form, t.outcome != REJECTED)).scalars())
 
 
-def active_decision(review: Review, conn, decision: int) -> dict:
+def active_decision(review: Review, conn, decision: int) -> ReviewDecisionRow:
     t = db.review_decisions.c
     row = conn.execute(sa.select(db.review_decisions).where(
         t.id == decision, t.month == review.month, t.undone_at.is_(None))).mappings().first()
     if row is None:
         raise review.error("no_decision", decision=decision)
-    return dict(row)
+    return decision_row(row)
 
 
-def touched(row: dict) -> set[str]:
+def touched(row: ReviewDecisionRow) -> set[str]:
     """What a decision changed besides lines: its pages, or its walk-in form."""
     keys = {f"page:{p}" for p in row["before"].get("pages", {})}
     if row["action"] == ASSIGN:
@@ -421,7 +425,7 @@ def touched(row: dict) -> set[str]:
     return keys
 
 
-def later_blocking(conn, row: dict) -> int | None:
+def later_blocking(conn, row: ReviewDecisionRow) -> int | None:
     """A later active decision that changed the same things: it must be undone first.
 
     Box decisions and acceptances are recomputed, so they never block; a rejection, a chosen
@@ -434,7 +438,7 @@ def later_blocking(conn, row: dict) -> int | None:
     later = conn.execute(sa.select(db.review_decisions).where(
         t.month == row["month"], t.id > row["id"], t.undone_at.is_(None), t.action.in_((REJECT, KEEP, ASSIGN)))
         .order_by(t.id.desc())).mappings()
-    return next((r["id"] for r in later if touched(dict(r)) & keys), None)
+    return next((r["id"] for r in later if touched(decision_row(r)) & keys), None)
 
 
 def counts(values: dict) -> bool:
@@ -442,7 +446,7 @@ def counts(values: dict) -> bool:
     return values.get("outcome") != REJECTED and values.get("conflict_of") is None
 
 
-def restore(conn, month: str, row: dict) -> list[int]:
+def restore(conn, month: str, row: ReviewDecisionRow) -> list[int]:
     """Put back what the decision changed; the pages to recompute."""
     before = row["before"]
     # Pages that stop counting first, then those that count again: one counted scan per page.

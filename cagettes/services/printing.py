@@ -20,7 +20,7 @@ Progress = Callable[[str, int], None]
 __all__ = ["build_site", "print_month", "print_posters", "summary_lines"]
 
 
-def options(workspace: Workspace, jobs: int, what: str = "bundles") -> dict:
+def options(workspace: Workspace, jobs: int, what: str = "bundles") -> bundles.PrintOptions:
     """The printing stage's options (cagettes.forms.bundles.DEFAULT_OPTIONS) for this workspace."""
     return {"jobs": jobs, "template_dir": workspace.templates_dir, "site_url": workspace.config.public_site_url,
             "what": what}

@@ -34,7 +34,7 @@ from cagettes.core.dates import local_time, month_name
 from cagettes.core.errors import ReviewError
 from cagettes.core.month import MonthData
 from cagettes.core.paths import FONT_FILES
-from cagettes.core.records import ScannedPageRow
+from cagettes.core.records import HistoryEntry, ScannedPageRow
 from cagettes.services import review as svc
 from cagettes.web.texts import box_meaning, doubt_in_words, t, why
 
@@ -171,9 +171,9 @@ class Pages:
             first["key"] = True  # Z undoes the latest decision that can be undone
         return out
 
-    def did(self, row: dict) -> str:
+    def did(self, row: HistoryEntry) -> str:
         lang = self.settings.lang
-        if row["action"] == svc.BOX:
+        if row["action"] == svc.BOX and row["box"] and row["value"]:  # a box decision names both
             box = svc.box_of(self.review, row["scanned_page"], row["box"])
             meaning = box_meaning(box, self.products, lang) if box else row["box"]
             return t("did_box", lang, box=meaning, state=t(row["value"], lang))
