@@ -107,3 +107,15 @@ def test_an_error_raised_in_french_is_said_again_in_the_readers_language(tmp_pat
     assert capsys.readouterr().err.startswith(f"No workspace found in {tmp_path.resolve()}")
     assert main(["-w", str(tmp_path), "status"]) == 1
     assert capsys.readouterr().err.startswith(f"Aucun espace de travail trouvé dans {tmp_path.resolve()}")
+
+
+def test_an_error_is_said_in_the_workspaces_language_without_lang(tmp_path, capsys):
+    workspace = tmp_path / "ws"
+    assert main(["init", str(workspace)]) == 0
+    config = workspace / "cagettes.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('langue = "fr"', 'langue = "en"'), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["-w", str(workspace), "status"]) == 1
+    assert capsys.readouterr().err.startswith("No month is open. Open one: cagettes month open YYYY-MM")
+    assert main(["-w", str(workspace), "--lang", "fr", "status"]) == 1
+    assert capsys.readouterr().err.startswith("Aucun mois n'est ouvert.")

@@ -21,9 +21,9 @@ def build_cli() -> click.Group:
     @click.option("--lang", type=click.Choice(LANGS), default=None, help=N_("Langue des messages (fr par défaut)."))
     @click.option("-w", "--workspace", type=click.Path(file_okay=False, path_type=Path), default=None,
                   help=N_("Dossier de l'espace de travail (par défaut : le dossier courant)."))
-    @click.pass_context
-    def group(ctx: click.Context, lang: str | None, workspace: Path | None) -> None:
-        ctx.obj = commands.Context(lang, workspace)
+    @click.pass_obj
+    def group(state: commands.Context, lang: str | None, workspace: Path | None) -> None:
+        state.lang_option, state.workspace_path = lang, workspace
 
     for command in commands.COMMANDS:
         group.add_command(command)
@@ -32,10 +32,11 @@ def build_cli() -> click.Group:
 
 
 def main(argv: list[str] | None = None) -> int:
+    state = commands.Context()  # filled by the top-level options; read back to word an error
     try:
-        build_cli().main(args=argv, prog_name="cagettes", standalone_mode=False)
+        build_cli().main(args=argv, prog_name="cagettes", standalone_mode=False, obj=state)
     except CagettesError as error:
-        click.echo(error.in_lang(lang_asked(argv) or error.lang), err=True)
+        click.echo(error.in_lang(state.error_lang() or lang_asked(argv) or error.lang), err=True)
         return 1
     except click.exceptions.Abort:
         return 1

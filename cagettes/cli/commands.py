@@ -57,12 +57,19 @@ MESSAGES: Messages = {
 class Context:
     """What the top-level options give every subcommand."""
 
-    def __init__(self, lang: str | None, workspace: Path | None):
+    def __init__(self, lang: str | None = None, workspace: Path | None = None):
         self.lang_option = lang
         self.workspace_path = workspace
+        self.workspace_lang: str | None = None  # the opened workspace's, for an error said after the fact
 
     def workspace(self) -> ws.Workspace:
-        return ws.open_workspace(self.workspace_path, self.lang_option)
+        opened = ws.open_workspace(self.workspace_path, self.lang_option)
+        self.workspace_lang = opened.config.lang
+        return opened
+
+    def error_lang(self) -> str | None:
+        """The language to say an error in: --lang, else the workspace's, once it was opened."""
+        return self.lang_option or self.workspace_lang
 
     def lang(self, workspace: ws.Workspace | None = None) -> str:
         return self.lang_option or (workspace.config.lang if workspace else "fr")
