@@ -147,3 +147,12 @@ class HistoryEntry(ReviewDecisionRow):
     """A decision as the review page lists it."""
 
     undoable: bool  # nothing later blocks undoing it
+
+
+class WalkinForm(TypedDict):
+    """A walk-in form back this month, as the review page lists it."""
+
+    form: int
+    page: int  # its first scanned page
+    read: str | None  # the member number ticked on it, when one was read
+    assigned: str | None  # the member a volunteer gave it to

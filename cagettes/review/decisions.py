@@ -23,7 +23,15 @@ import sqlalchemy as sa
 
 from cagettes.core.errors import ReviewError
 from cagettes.core.i18n import N_, Messages, _, translate
-from cagettes.core.records import HistoryEntry, Manifest, ManifestBox, ManifestPage, ReviewDecisionRow, ScannedPageRow
+from cagettes.core.records import (
+    HistoryEntry,
+    Manifest,
+    ManifestBox,
+    ManifestPage,
+    ReviewDecisionRow,
+    ScannedPageRow,
+    WalkinForm,
+)
 from cagettes.forms.manifest import page_boxes
 from cagettes.scan.decide import CANCELLED, DOUBTFUL, EMPTY, MARKED, BoxDecision, apply_rules, choose_one, group_key
 from cagettes.scan.orders import snapshot_members
@@ -281,11 +289,11 @@ def decision_row(row) -> ReviewDecisionRow:
     return cast(ReviewDecisionRow, dict(row))
 
 
-def walkin_forms(review: Review) -> list[dict]:
+def walkin_forms(review: Review) -> list[WalkinForm]:
     """Walk-in forms back this month: the member a volunteer gave each to, or the number read on it."""
     walkin = [p["id"] for p in review.manifest["pages"] if p["walkin"]]
     t = db.scanned_pages.c
-    forms: dict[int, dict] = {}
+    forms: dict[int, WalkinForm] = {}
     with review.engine.connect() as conn:
         rows = conn.execute(sa.select(t.id, t.form).where(
             t.month == review.month, t.outcome != REJECTED, t.conflict_of.is_(None), t.page_id.in_(walkin))

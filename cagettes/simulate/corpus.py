@@ -49,6 +49,8 @@ from typing import Any
 import cv2
 import numpy as np
 
+from cagettes.core.records import Manifest, ManifestBox, ManifestPage, ManifestProduct, Rect
+
 STATES = ("empty", "marked", "cancelled")
 STYLES = ("tick", "cross", "light_tick", "pencil_cross", "felt_cross", "scribble", "overflow", "beside",
           "fill", "circle")
@@ -390,7 +392,7 @@ def _overlaps(a: np.ndarray, rect: np.ndarray, margin: float = 0.0) -> bool:
 class _Sheet:
     """One page being filled: its image, its boxes in pixels, the truth so far."""
 
-    def __init__(self, image: np.ndarray, boxes: list[dict], dpi: int, rng, policy: FillPolicy):
+    def __init__(self, image: np.ndarray, boxes: list[ManifestBox], dpi: int, rng, policy: FillPolicy):
         self.image, self.dpi, self.rng, self.policy = image, dpi, rng, policy
         self.px = dpi / MM_PER_INCH
         self.rects = {b["id"]: np.array(b["rect"], float) * self.px for b in boxes}
@@ -520,8 +522,8 @@ class _Sheet:
             cursor = word[:, 0].max() + self.rng.uniform(2.0, 4.0)
 
 
-def fill_page(image: np.ndarray, boxes: list[dict], zones: dict, dpi: int, rng: np.random.Generator,
-              policy: FillPolicy | None = None, products: list[dict] | None = None,
+def fill_page(image: np.ndarray, boxes: list[ManifestBox], zones: dict[str, Rect], dpi: int, rng: np.random.Generator,
+              policy: FillPolicy | None = None, products: list[ManifestProduct] | None = None,
               carried_total: Decimal = Decimal("0")) -> tuple[np.ndarray, dict]:
     """Mark a copy of a clean page as a member (and a volunteer) would, and say what was done.
 
@@ -544,16 +546,16 @@ def fill_page(image: np.ndarray, boxes: list[dict], zones: dict, dpi: int, rng: 
     return sheet.image, truth
 
 
-def _by_product(boxes: list[dict]) -> dict[str, list[dict]]:
+def _by_product(boxes: list[ManifestBox]) -> dict[str, list[ManifestBox]]:
     """Boxes of each product row (quantity, tolerance, feedback), in page order."""
-    rows: dict[str, list[dict]] = {}
+    rows: dict[str, list[ManifestBox]] = {}
     for box in boxes:
         if box.get("product") is not None:
             rows.setdefault(box["product"], []).append(box)
     return rows
 
 
-def _fill_product(sheet: _Sheet, ref: str, boxes: list[dict]) -> dict:
+def _fill_product(sheet: _Sheet, ref: str, boxes: list[ManifestBox]) -> dict:
     """One product row: a scenario drawn from the policy, then the +1 and feedback boxes."""
     policy, rng = sheet.policy, sheet.rng
     quantities = sorted((b for b in boxes if b["kind"] == "quantity"), key=lambda b: b["value"])
@@ -569,12 +571,12 @@ def _fill_product(sheet: _Sheet, ref: str, boxes: list[dict]) -> dict:
             "feedback": _fill_feedback(sheet, boxes), "scenario": scenario}
 
 
-def _play(sheet: _Sheet, scenario: str, quantities: list[dict]) -> tuple[int | None, bool]:
+def _play(sheet: _Sheet, scenario: str, quantities: list[ManifestBox]) -> tuple[int | None, bool]:
     """Draw one scenario on a product's quantity boxes: (the quantity a reader should find, doubtful?)."""
     if scenario == "nothing":
         return None, False
     # people ask for small quantities far more often: weight 1/value
-    p = np.array([1.0 / b["value"] for b in quantities])
+    p = np.array([1.0 / int(b["value"]) for b in quantities])
     order = sheet.rng.choice(len(quantities), size=min(2, len(quantities)), replace=False, p=p / p.sum())
     first, second = (quantities[i] for i in (list(order) * 2)[:2])
     if scenario == "one":
@@ -594,7 +596,7 @@ def _play(sheet: _Sheet, scenario: str, quantities: list[dict]) -> tuple[int | N
     return None, True
 
 
-def _fill_feedback(sheet: _Sheet, boxes: list[dict]) -> str | None:
+def _fill_feedback(sheet: _Sheet, boxes: list[ManifestBox]) -> str | None:
     pair = {b["value"]: b for b in boxes if b["kind"] == "feedback"}
     if not pair or sheet.rng.random() >= sheet.policy.p_feedback:
         return None
@@ -605,7 +607,7 @@ def _fill_feedback(sheet: _Sheet, boxes: list[dict]) -> str | None:
     return opinion
 
 
-def _page_total(products: dict, catalog: list[dict] | None) -> str | None:
+def _page_total(products: dict, catalog: list[ManifestProduct] | None) -> str | None:
     """What the quantities read on this page cost, in euros: the amount a volunteer collects."""
     if catalog is None:
         return None
@@ -615,7 +617,7 @@ def _page_total(products: dict, catalog: list[dict] | None) -> str | None:
     return f"{total:.2f}"
 
 
-def _fill_payment(sheet: _Sheet, boxes: list[dict], amount: Decimal | None) -> dict:
+def _fill_payment(sheet: _Sheet, boxes: list[ManifestBox], amount: Decimal | None) -> dict:
     """The volunteers' box: a method and the amount, one digit per column, in their own pen."""
     methods = {b["value"]: b for b in boxes if b["kind"] == "payment"}
     digits = {(b["column"], b["value"]): b for b in boxes if b["kind"] == "amount_digit"}
@@ -634,7 +636,7 @@ def _fill_payment(sheet: _Sheet, boxes: list[dict], amount: Decimal | None) -> d
     return {"payment": method, "amount": f"{amount:.2f}"}
 
 
-def _fill_member_number(sheet: _Sheet, boxes: list[dict]) -> str | None:
+def _fill_member_number(sheet: _Sheet, boxes: list[ManifestBox]) -> str | None:
     """Walk-in forms: the member number, one digit ticked per column."""
     grid = {(b["column"], b["value"]): b for b in boxes if b["kind"] == "member_digit"}
     if not grid or sheet.rng.random() >= sheet.policy.p_member_number:
@@ -646,7 +648,7 @@ def _fill_member_number(sheet: _Sheet, boxes: list[dict]) -> str | None:
     return number
 
 
-def _fill_zones(sheet: _Sheet, zones: dict) -> dict:
+def _fill_zones(sheet: _Sheet, zones: dict[str, Rect]) -> dict:
     policy, rng = sheet.policy, sheet.rng
     comment = "comment" in zones and rng.random() < policy.p_comment
     if comment:
@@ -806,14 +808,14 @@ _PIXEL_STEPS = (("blur", _blur), ("levels", _levels), ("binarize", _binarize), (
 
 # ---------------------------------------------------------------- a corpus
 
-def select_pages(manifest: dict, count: int, rng: np.random.Generator) -> list[dict]:
+def select_pages(manifest: Manifest, count: int, rng: np.random.Generator) -> list[ManifestPage]:
     """Whole forms in a shuffled order, as volunteers scan them, cut at ``count`` pages; the
     month is gone through again (other marks) when it has fewer pages."""
-    forms: dict[int, list[dict]] = {}
+    forms: dict[int, list[ManifestPage]] = {}
     for page in manifest["pages"]:
         forms.setdefault(page["form"], []).append(page)
     stacks = [sorted(pages, key=lambda p: p["page"]) for pages in forms.values()]
-    chosen: list[dict] = []
+    chosen: list[ManifestPage] = []
     while len(chosen) < count and stacks:
         for i in rng.permutation(len(stacks)):
             chosen.extend(stacks[i])
@@ -842,7 +844,7 @@ def iter_samples(manifest_path: Path | str, pages: int = 10, dpi: int = 300, see
                           policy, degradation, totals)
 
 
-def _sample(manifest: dict, page: dict, image: np.ndarray, dpi: int, rng, policy, degradation,
+def _sample(manifest: Manifest, page: ManifestPage, image: np.ndarray, dpi: int, rng, policy, degradation,
             totals: dict) -> tuple[np.ndarray, dict]:
     layout = manifest["layouts"][page["layout"]]
     carried = totals.get(page["form"], Decimal("0"))
