@@ -23,6 +23,7 @@ def test_wheel_holds_only_cagettes(tmp_path):
     for needed in ("cagettes/catalog/reader.py", "cagettes/forms/templates/form.html", "cagettes/scan/pipeline.py",
                    "cagettes/forms/templates/docs/receipts.html", "cagettes/sample/cagettes.toml",
                    "cagettes/storage/migrations/script.py.mako", "cagettes/web/static/review.js",
-                   "cagettes/storage/migrations/versions/0001_baseline.py"):
+                   "cagettes/storage/migrations/versions/0001_baseline.py",
+                   "cagettes/locale/fr/LC_MESSAGES/cagettes.po", "cagettes/locale/en/LC_MESSAGES/cagettes.po"):
         assert needed in names, needed
     assert not [n for n in names if n.endswith("faults.py")]  # test support stays in tests/
