@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -33,6 +32,7 @@ import sqlalchemy as sa
 from cagettes.core.i18n import _
 from cagettes.core.private import private_dir, private_file
 from cagettes.core.records import Manifest, ManifestPage
+from cagettes.forms.manifest import read as read_manifest
 from cagettes.scan import inputs, notices, reference
 from cagettes.scan.recognise import REJECTED, REVIEW, PageResult, recognise
 from cagettes.storage import db
@@ -202,7 +202,7 @@ def run_task(task: tuple[Job, str, list[int] | None]) -> list[PageReport]:
 @lru_cache(maxsize=2)
 def load_manifest(path: str) -> tuple[Manifest, dict[str, ManifestPage], dict[str, ManifestPage]]:
     """The manifest, its pages by identifier, and each layout's first page (for blanks)."""
-    manifest = json.loads(Path(path).read_text(encoding="utf-8"))
+    manifest = read_manifest(Path(path))
     return manifest, {page["id"]: page for page in manifest["pages"]}, reference.first_pages(manifest)
 
 

@@ -36,12 +36,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         build_cli().main(args=argv, prog_name="cagettes", standalone_mode=False, obj=state)
     except CagettesError as error:
-        click.echo(error.in_lang(state.error_lang() or lang_asked(argv) or error.lang), err=True)
+        click.echo(error.in_lang(state.error_lang() or error.lang), err=True)
         return 1
     except click.exceptions.Abort:
         return 1
     except click.UsageError as error:
-        show_usage_error(error, lang_asked(argv) or DEFAULT_LANG)
+        show_usage_error(error, state.lang_option or lang_asked(argv) or DEFAULT_LANG)
         return error.exit_code
     except click.ClickException as error:
         error.show()
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def lang_asked(argv: list[str] | None) -> str | None:
-    """The ``--lang`` of the command line, for the words of an error that stopped it."""
+    """The ``--lang`` of a command line Click stopped before reading it, for the words of its error."""
     args = sys.argv[1:] if argv is None else argv
     for i, arg in enumerate(args):
         if arg.startswith("--lang="):

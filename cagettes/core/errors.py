@@ -60,14 +60,17 @@ class CagettesError(Exception):
         self.template = message if params is not None else None
         self.params = dict(params or {})
         self.lang = lang  # of the message and problems, so locations are worded alike
-        self.message = _(message, lang, **self.params) if params is not None else message
+        self.message = self.worded(lang) if self.template is not None else message
         self.problems = list(problems or [])
         super().__init__(self.message)
 
+    def worded(self, lang: str) -> str:
+        """The message in ``lang``; an already worded one stays as it is."""
+        return _(self.template, lang, **self.params) if self.template is not None else self.message
+
     def in_lang(self, lang: str) -> str:
         """The message and every problem's location, in ``lang`` (problems' own texts stay as worded)."""
-        head = _(self.template, lang, **self.params) if self.template is not None else self.message
-        return "\n".join([head] + [f"  - {p.where(lang)} : {p.message}" for p in self.problems])
+        return "\n".join([self.worded(lang)] + [f"  - {p.where(lang)} : {p.message}" for p in self.problems])
 
     def __str__(self) -> str:
         return self.in_lang(self.lang)

@@ -63,7 +63,7 @@ def translations(lang: str) -> gettext.NullTranslations:
 
 def _(text: str, lang: str = DEFAULT_LANG, /, **params: object) -> str:
     """``text`` (French, a literal so that pybabel finds it) in ``lang``, then filled with ``params``."""
-    translated = translations(lang).gettext(text) if text else text
+    translated = translations(lang).gettext(text) if text else text  # "" would give the catalog's header
     return translated.format(**params) if params else translated
 
 
@@ -75,7 +75,7 @@ def translate(messages: Messages, key: str, lang: str = DEFAULT_LANG, /, **param
 def localize(value: Any, lang: str = DEFAULT_LANG) -> Any:
     """A table of words (strings, lists and dicts of them) with every string in ``lang``."""
     if isinstance(value, str):
-        return translations(lang).gettext(value) if value else value  # "" would give the header
+        return _(value, lang)
     if isinstance(value, Mapping):
         return {key: localize(item, lang) for key, item in value.items()}
     if isinstance(value, (list, tuple)):

@@ -107,12 +107,9 @@ def pages_to_finish(review: Review, busy: set[int]) -> list[ScannedPageRow]:
         return [row for row in pages_to_review(conn, review.month) if row["id"] not in busy]
 
 
-def box_of(review: Review, page: int, box: str) -> ManifestBox | None:
-    """A box of a scanned page, by its id."""
-    row = month_page(review, page)
-    if row is None or not row["page_id"]:
-        return None
-    return next((b for b in review.boxes(row["page_id"]) if b["id"] == box), None)
+def box_of(review: Review, row: ScannedPageRow | None, box: str) -> ManifestBox | None:
+    """A box of a scanned page (``month_page``'s row), by its id."""
+    return next((b for b in review.boxes_of(row) if b["id"] == box), None) if row else None
 
 
 def form_order(session: ReviewSession, form: int | None) -> list[OrderRow]:

@@ -174,7 +174,7 @@ class Pages:
     def did(self, row: HistoryEntry) -> str:
         lang = self.settings.lang
         if row["action"] == svc.BOX and row["box"] and row["value"]:  # a box decision names both
-            box = svc.box_of(self.review, row["scanned_page"], row["box"])
+            box = svc.box_of(self.review, svc.month_page(self.review, row["scanned_page"]), row["box"])
             meaning = box_meaning(box, self.products, lang) if box else row["box"]
             return t("did_box", lang, box=meaning, state=t(row["value"], lang))
         return t(f"did_{row['action']}", lang, value=row["value"])
@@ -286,7 +286,8 @@ def undo(decision: int):
 
 def crop(page: int, box: str):
     p = pages()
-    row, found = svc.month_page(p.review, page), svc.box_of(p.review, page, box)
+    row = svc.month_page(p.review, page)
+    found = svc.box_of(p.review, row, box)
     picture = p.page_picture(row) if row is not None else None
     if found is None or picture is None:
         abort(404)

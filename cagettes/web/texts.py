@@ -105,6 +105,10 @@ MESSAGES: Messages = {
 }
 
 
+# What a box that names no product (payment, amount, member number) is worded with.
+NO_PRODUCT: ManifestProduct = {"index": -1, "ref": "", "name": "", "unit": "", "price": "0", "max": 0, "case_size": None}
+
+
 def t(key: str, lang: str = "fr", **params) -> str:
     return translate(MESSAGES, key, lang, **params)
 
@@ -113,10 +117,10 @@ def box_meaning(box: ManifestBox, products: Mapping[str, ManifestProduct], lang:
     """What a mark in this box says, in words: "Œufs (la boîte de 6) : quantité 2 = 4,80 €"."""
     kind = box["kind"]
     value: Any = box.get("value")  # a digit, a method code or a feedback code: see forms/layout.py
-    product = products.get(box.get("product") or "")
-    params = {"product": product["name"] if product else "", "unit": product["unit"] if product else "", "value": value}
+    product = products.get(box.get("product") or "", NO_PRODUCT)
+    params = {"product": product["name"], "unit": product["unit"], "value": value}
     if kind == "quantity":
-        params["price"] = euros(Decimal(product["price"] if product else "0") * int(value), lang)
+        params["price"] = euros(Decimal(product["price"]) * int(value), lang)
     elif kind == "payment":
         params["method"] = texts(lang)["payment_methods"].get(value, value)
     elif kind == "amount_digit":
@@ -139,6 +143,5 @@ def doubt_in_words(code: str, products: Mapping[str, ManifestProduct], lang: str
     if code == "conflict":
         return t("why_conflict", lang)
     kind, ref, reason = (code.split(":") + ["", ""])[:3]
-    product = products.get(ref)
-    what = (product["name"] if product else "") or (t(f"kind_{kind}", lang) if f"kind_{kind}" in MESSAGES else kind)
+    what = products.get(ref, NO_PRODUCT)["name"] or (t(f"kind_{kind}", lang) if f"kind_{kind}" in MESSAGES else kind)
     return f"{what}{' :' if lang == 'fr' else ':'} {why(reason, lang).lower()}"
