@@ -74,6 +74,10 @@ def decide_box(reading: BoxReading, empty_max: float = T.EMPTY_MAX, trace_max: f
     if s >= T.FILLED_MIN:
         return BoxDecision(reading.id, CANCELLED, _conf(s - T.FILLED_MIN, 1 - T.FILLED_MIN), s)
     if s >= T.FILLED_DOUBT_MIN:
+        if even_fill(reading):
+            return BoxDecision(reading.id, CANCELLED, 0.0, s)
+        if reading.off_cross <= T.CROSS_SIDE_MAX:  # a thick cross: ink only along the diagonals
+            return BoxDecision(reading.id, MARKED, 0.0, s)
         return BoxDecision(reading.id, DOUBTFUL, 0.0, s, "filled_band")
     if s >= T.MARKED_MIN:
         return BoxDecision(reading.id, MARKED, _conf(min(s - T.MARKED_MIN, T.FILLED_DOUBT_MIN - s), T.MARKED_MIN), s)
@@ -84,6 +88,18 @@ def decide_box(reading: BoxReading, empty_max: float = T.EMPTY_MAX, trace_max: f
     if reading.trace > trace_max:
         return BoxDecision(reading.id, DOUBTFUL, 0.0, s, "trace")
     return BoxDecision(reading.id, EMPTY, _conf(empty_max - s, empty_max), s)
+
+
+def even_fill(reading: BoxReading) -> bool:
+    """Ink over the whole box, as a hand fills it in (zigzags, scrawls): no paper left in the
+    middle of the sides, where a thick cross or tick leaves some."""
+    cells = reading.cells
+    if len(cells) != T.CELL_GRID ** 2 or reading.score < T.EVEN_FILL_MIN:
+        return False
+    n = T.CELL_GRID
+    sides = [cells[n // 2], cells[n * (n // 2)], cells[n * (n // 2) + n - 1], cells[n * (n - 1) + n // 2]]
+    spread = sum(sides) / len(sides) >= T.EVEN_FILL_SIDE_MIN or reading.off_cross >= T.FILL_SIDE_MIN
+    return min(cells) >= T.EVEN_FILL_CELL_MIN and spread
 
 
 def _conf(distance: float, band: float) -> float:

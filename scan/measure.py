@@ -42,6 +42,8 @@ class BoxReading:
     trace: float = 0.0  # ``pencil`` before despeckling (after ``with_baseline``: minus the page's median)
     paper_ink: float = 0.0  # fraction of the paper around the box darker than the pencil threshold
     paper_dots: float = 0.0  # the same before despeckling
+    cells: tuple[float, ...] = ()  # ink fraction of each of the inner area's 3 × 3 cells, row by row
+    off_cross: float = 1.0  # ink fraction of the inside far from both diagonals (see _off_cross)
 
 
 def remove_streaks(gray: np.ndarray) -> np.ndarray:
@@ -142,14 +144,36 @@ def read_box(page: np.ndarray, box: ManifestBox, calibration: Calibration, print
     free = ~crop(printed, ring) if printed is not None else np.ones(dark.shape, bool)
     if neighbours:
         free &= nearest_to(box["rect"], neighbours, ring, dark.shape)
-    pencil = _fraction(inner, calibration.pencil)
+    inside, pencil = _fraction(inner, calibration.ink), _fraction(inner, calibration.pencil)
     speckled = page if speckled is None else speckled
     paper = _around(free)
     paper_dots = crop(speckled, ring)[paper]
-    return BoxReading(box["id"], _fraction(inner, calibration.ink), pencil, _busiest_side(dark & free, free),
+    # the shape is read at the threshold that sees the mark: a pencil fill is grey all over
+    shape = calibration.ink if inside >= T.PENCIL_SHAPE_RATIO * pencil else calibration.pencil
+    return BoxReading(box["id"], inside, pencil, _busiest_side(dark & free, free),
                       trace=_fraction(crop(speckled, box["rect"], inset=T.BOX_INSET_MM), calibration.pencil),
                       paper_ink=float(np.count_nonzero(dark[paper])) / max(1, paper_dots.size),
-                      paper_dots=_fraction(paper_dots, calibration.pencil))
+                      paper_dots=_fraction(paper_dots, calibration.pencil), cells=_cells(inner, shape),
+                      off_cross=_off_cross(inner, shape))
+
+
+def _cells(inner: np.ndarray, threshold: float) -> tuple[float, ...]:
+    """Ink of each cell of a 3 × 3 grid over the box's inside: a fill inks every cell, a cross
+    leaves paper in the middle of each side, a tick in two or three of them."""
+    rows = np.array_split(np.arange(inner.shape[0]), T.CELL_GRID)
+    columns = np.array_split(np.arange(inner.shape[1]), T.CELL_GRID)
+    return tuple(_fraction(inner[r[0]:r[-1] + 1, c[0]:c[-1] + 1], threshold) for r in rows for c in columns)
+
+
+def _off_cross(inner: np.ndarray, threshold: float) -> float:
+    """Ink in the four triangles between the diagonals, away from them: a cross, however
+    thick, leaves them paper; a fill, a scrawl or a zigzag inks them as much as the rest."""
+    h, w = inner.shape
+    u = (np.arange(w) + 0.5) / w - 0.5
+    v = (np.arange(h) + 0.5) / h - 0.5
+    to_diagonal = np.minimum(abs(u[None, :] - v[:, None]), abs(u[None, :] + v[:, None])) / np.sqrt(2)
+    far = to_diagonal >= T.CROSS_OFF_DISTANCE
+    return _fraction(inner[far], threshold) if far.any() else 1.0
 
 
 def _around(free: np.ndarray) -> np.ndarray:
@@ -230,8 +254,10 @@ def read_quad(gray: np.ndarray, box_id: str, corners_px: np.ndarray, calibration
     speckled = cv2.warpPerspective(gray, matrix, (size, size), flags=cv2.INTER_AREA, borderValue=255)
     k = round(inset_mm * T.WARP_PX_PER_MM)
     inner = despeckle(speckled)[k:size - k, k:size - k]
-    return BoxReading(box_id, _fraction(inner, calibration.ink), _fraction(inner, calibration.pencil), 0.0,
-                      trace=_fraction(speckled[k:size - k, k:size - k], calibration.pencil))
+    inside, pencil = _fraction(inner, calibration.ink), _fraction(inner, calibration.pencil)
+    shape = calibration.ink if inside >= T.PENCIL_SHAPE_RATIO * pencil else calibration.pencil
+    return BoxReading(box_id, inside, pencil, 0.0, trace=_fraction(speckled[k:size - k, k:size - k], calibration.pencil),
+                      cells=_cells(inner, shape), off_cross=_off_cross(inner, shape))
 
 
 def with_baseline(readings: list[BoxReading], kinds: list[str] | None = None) -> list[BoxReading]:

@@ -44,6 +44,7 @@ PENCIL_LEVEL = 0.12  # a lighter threshold, so light pencil still registers as i
 STREAK_ROW_STEP = 8  # rows: sampling step when looking for feeder streaks
 STREAK_PERCENTILE = 90  # of a column's sampled rows: its lightest, darker than paper only under a streak
 STREAK_MIN_DEPTH = 6  # grey levels: a column this much darker than paper all along is a streak
+CELL_GRID = 3  # cells per side of the grid a box's inside is cut into, to tell a fill from a thick cross
 MEDIAN_KERNEL = 3  # px on the normalised page: removes scanner speckle before counting ink
 
 # --- Deciding a box (ink fraction above the page's empty-box baseline) -----------------
@@ -53,7 +54,18 @@ NOISE_PERCENTILE = 75  # over a page's boxes, of the ink on the paper around eac
 NOISE_FACTOR = 4.0  # the page's empty threshold is EMPTY_MIN plus this many noise floors
 MARKED_MIN = 0.045  # at or above: marked. Between the page's empty threshold and MARKED_MIN: doubtful
 FILLED_MIN = 0.90  # at or above: filled in completely = cancelled
-FILLED_DOUBT_MIN = 0.82  # between this and FILLED_MIN: marked or cancelled? doubtful
+# Real hand fills cover 55-87 % of a box; real crosses and ticks (the AMC scans) at most 57 %,
+# a felt-pen cross up to 76 %: ink alone cannot tell them apart there, so a dense box is
+# cancelled only when its ink is spread over the whole box, marked only when it lies along the
+# diagonals (a thick cross), and doubtful otherwise.
+FILLED_DOUBT_MIN = 0.50  # at or above (and under FILLED_MIN): an even fill, a thick cross, or doubtful
+EVEN_FILL_MIN = 0.55  # an even fill holds at least this much ink in all
+EVEN_FILL_CELL_MIN = 0.30  # ...at least this much in every one of its CELL_GRID² cells
+EVEN_FILL_SIDE_MIN = 0.55  # ...and this much on average in the cells in the middle of its sides
+PENCIL_SHAPE_RATIO = 0.5  # ink under the ink threshold below this share of the pencil one: a mark's shape is read at the pencil one
+CROSS_OFF_DISTANCE = 0.2  # inner sides: paper at least this far from both diagonals is "off the cross"
+CROSS_SIDE_MAX = 0.15  # at most this ink off the cross: a dense box is a thick cross, marked (fills: >= 0.22)
+FILL_SIDE_MIN = 0.45  # at least this ink off the cross, and EVEN_FILL_MIN in all: a fill (crosses: 95 % <= 0.49)
 RING_DOUBT = 0.04  # ink fraction just outside an otherwise empty box that the blank form does not have: doubtful
 # Dots: the inside before despeckling, for what a binarising scanner left of a light mark.
 TRACE_MIN = 0.002  # fraction of the inside (≈ 4 px of a normal box): above it, on a clean page, doubtful

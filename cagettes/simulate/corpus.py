@@ -3,11 +3,14 @@ people really mark paper, the damage scanners and copiers do, and the truth of e
 
     render_page(pdf_path, index, dpi, color=False) -> ndarray           grey (H, W) or BGR (H, W, 3), uint8
     fill_page(image, boxes, zones, dpi, rng, policy=None, products=None, carried_total=0) -> (ndarray, truth)
-    degrade(image, dpi, rng, settings=None, qr=None) -> (ndarray, params)
+    degrade(image, dpi, rng, settings=None, qr=None, capture=None) -> (ndarray, params)
     iter_samples(manifest_path, pages=10, dpi=300, seed=0, policy=None, degradation=None,
-                 color=False, page_ids=None) -> iterator of (ndarray, truth)
+                 color=False, page_ids=None, capture=None) -> iterator of (ndarray, truth)
     generate(manifest_path, out_dir, pages=10, dpi=300, seed=0, policy=None, degradation=None,
-             fmt="jpg", color=False, page_ids=None) -> list[Path]
+             fmt="jpg", color=False, page_ids=None, capture=None) -> list[Path]
+
+``capture`` (a ``capture.Capture``) adds what real capture does beyond ``Degradation``: paper
+tone, toner defects, a lost edge or corner, feeder stretch, curl, uneven light, shadows, dust.
 
 Everything is drawn in the page's own pixel grid (manifest millimetres x dpi / 25.4) with OpenCV,
 one page at a time: memory stays flat whatever the number of pages. The same seed gives the
@@ -22,6 +25,9 @@ The truth of a page (``fill_page`` gives the first part, ``iter_samples`` adds t
      "payment": "especes" | ... | None, "amount": "12.40" | None, "member_number": "0421" | None,
      "comment_ink": bool, "name_ink": bool, "strays": [[x_mm, y_mm], ...], "pen": str,
      "page_total": "12.40" | None, "degradation": {...}}
+
+With capture damage, also ``"unseen_boxes": [box_id, ...]`` and ``"unseen_qr": [index, ...]``:
+what a lost edge or corner of the sheet cut off (``degradation["capture"]["lost_band"]``).
 
 Mark styles (``STYLES``): tick, cross, light_tick, pencil_cross, felt_cross, scribble,
 overflow (up to ~50 % outside the box), beside (a tick outside the box touching its edge:
@@ -50,15 +56,18 @@ import cv2
 import numpy as np
 
 from cagettes.core.records import Manifest, ManifestBox, ManifestPage, ManifestProduct, Rect
+from cagettes.simulate import capture as capture_damage
+from cagettes.simulate.capture import Capture
 
 STATES = ("empty", "marked", "cancelled")
 STYLES = ("tick", "cross", "light_tick", "pencil_cross", "felt_cross", "scribble", "overflow", "beside",
-          "fill", "circle")
+          "fill", "fill_zigzag", "fill_partial", "fill_scrawl", "circle")
 FORMATS = {"jpg": ".jpg", "jpeg": ".jpg", "png": ".png", "tif": ".tif", "tiff": ".tif"}
 SUPERSAMPLE = 4          # strokes are drawn 4x finer then averaged down: anti-aliased, fractional widths
 OUTPUT_JPEG_QUALITY = 92  # files written by generate(); the scanner's own JPEG damage is a Degradation step
 NOISE_STRIP_ROWS = 512   # noise is added by strips of rows so that a 600 dpi page needs no float copy
 MM_PER_INCH = 25.4
+INSIDE_INSET_MM = 1.1  # a box's printed outline and its blur: a reader looks inside it
 
 
 # ---------------------------------------------------------------- settings
@@ -135,6 +144,17 @@ class FillPolicy:
     rotation_deg: float = 12.0       # max hand rotation of a mark, degrees
     jitter: float = 0.05             # sd of each control point's wobble
     hatch_step: tuple[float, float] = (0.35, 0.5)  # fill zigzag step, in stroke widths: <= 0.5 leaves no gap
+    # how a member fills a box in to cancel it (weights). Real fills (the AMC scans) cover 55-87 %
+    # of the box: "dense" is the textbook fill, the others are what hands do.
+    fill_styles: dict[str, float] = field(default_factory=lambda: dict(
+        dense=0.25,     # two crossed zigzags, no paper left
+        zigzag=0.30,    # one zigzag with gaps between its turns
+        partial=0.20,   # a dense zigzag over part of the box only, one side left
+        scrawl=0.25))   # the pen goes round and round: a scribbled-out box
+    zigzag_step: tuple[float, float] = (1.0, 1.8)  # gappy zigzag step, in stroke widths
+    partial_reach: tuple[float, float] = (0.0, 0.25)
+    scrawl_coverage: tuple[float, float] = (0.55, 0.9)  # of the box's inside, as the real fills
+    scribble_max_coverage: float = 0.45  # of the box's inside: a blob meant as a mark covers less  # where a partial fill stops, box units from the centre
     max_tries: int = 8               # attempts to place a mark clear of the other boxes
 
     @classmethod
@@ -301,6 +321,31 @@ def _hatch(rng, step: float) -> list:
     return [(strokes[0], 1.0, 1.0), (strokes[1][:, ::-1], 1.0, 1.0)]
 
 
+def _zigzag(rng, step: float) -> list:
+    """One zigzag, top to bottom, paper showing between its turns (step in box units)."""
+    reach = rng.uniform(0.40, 0.52)
+    ys = np.arange(-reach, reach + step / 2, step) + rng.normal(0.0, step * 0.15)
+    xs = np.where(np.arange(len(ys)) % 2 == 0, -reach, reach) + rng.normal(0.0, 0.05, len(ys))
+    return [(np.column_stack([xs, ys]), 1.0, 1.0)]
+
+
+def _partial(rng, step: float, stop: float) -> list:
+    """A dense zigzag that stops short of one side of the box (``stop``: box units past the centre)."""
+    reach = rng.uniform(0.42, 0.5)
+    ys = np.arange(-reach, reach + step, step)
+    xs = np.where(np.arange(len(ys)) % 2 == 0, -reach, stop) + rng.normal(0.0, 0.03, len(ys))
+    return [(np.column_stack([xs, ys]), 1.0, 1.0)]
+
+
+def _scrawl(rng) -> list:
+    """Round and round inside the box, as one scribbles a word out."""
+    t = np.cumsum(rng.uniform(0.6, 1.4, int(rng.integers(24, 40))))
+    radius = rng.uniform(0.05, 0.45, len(t))
+    drift = rng.normal(0.0, 0.08, (len(t), 2)).cumsum(0) * 0.5
+    points = np.column_stack([radius * np.cos(t), radius * np.sin(t)]) + np.clip(drift, -0.15, 0.15)
+    return [(_chaikin(points, 2), 1.3, 1.3)]
+
+
 def _ring(rng, radius: float, centre: tuple[float, float]) -> list:
     """A ring drawn around something, a little more than one turn, wobbling."""
     turns = rng.uniform(1.05, 1.25)
@@ -417,7 +462,9 @@ class _Sheet:
         width, opacity = self.pen_sample(pen)
         for _ in range(self.policy.max_tries):
             strokes = self.plan(style, self.rects[box_id], width)
-            if self.clear_of_others(strokes, box_id):
+            # a blob over half the box is a scribbled-out box, which the truth calls cancelled
+            dense = style == "scribble" and self.covered(box_id, strokes) > self.policy.scribble_max_coverage
+            if self.clear_of_others(strokes, box_id) and not dense:
                 break
         else:
             style = "tick"
@@ -459,14 +506,33 @@ class _Sheet:
         return [(points + shift, w0, w1) for points, w0, w1 in strokes]
 
     def fill(self, box_id: str) -> None:
-        """The form's instruction to cancel a box: fill it in completely."""
+        """The form's instruction to cancel a box: fill it in, as a hand does it."""
+        p, rng = self.policy, self.rng
+        style = _choice(rng, p.fill_styles)
         width, opacity = self.pen_sample(self.pen)
         side = self.side(box_id)
-        step = self.rng.uniform(*self.policy.hatch_step) * width / side
-        centre = self.centre(box_id) + self.rng.normal(0.0, 0.02, 2) * side
-        strokes = _place(_hatch(self.rng, step), centre, side, self.rng.uniform(-4, 4), width)
-        _lay_ink(self.image, strokes, PENS[self.pen], opacity, self.rng)
-        self.truth[box_id] = {"state": "cancelled", "style": "fill"}
+        shape = {"dense": lambda: _hatch(rng, rng.uniform(*p.hatch_step) * width / side),
+                 "zigzag": lambda: _zigzag(rng, rng.uniform(*p.zigzag_step) * width / side),
+                 "partial": lambda: _partial(rng, rng.uniform(*p.hatch_step) * width / side, rng.uniform(*p.partial_reach)),
+                 "scrawl": lambda: _scrawl(rng)}[style]()
+        centre = self.centre(box_id) + rng.normal(0.0, 0.02, 2) * side
+        # a partial fill may leave any side: turn it by a quarter turn or more
+        turn = float(rng.choice([0, 90, 180, 270])) if style == "partial" else 0.0
+        strokes = _place(shape, centre, side, turn + rng.uniform(-4, 4), width)
+        if style == "scrawl":  # a thin pen goes round more times before the box looks scribbled out
+            target = rng.uniform(*p.scrawl_coverage)
+            for _ in range(p.max_tries):
+                if self.covered(box_id, strokes) >= target:
+                    break
+                strokes += _place(_scrawl(rng), centre, side, rng.uniform(0, 360), width)
+        _lay_ink(self.image, strokes, PENS[self.pen], opacity, rng)
+        self.truth[box_id] = {"state": "cancelled", "style": "fill" if style == "dense" else f"fill_{style}"}
+
+    def covered(self, box_id: str, strokes: list) -> float:
+        """Share of the box's inside under ``strokes`` (its printed outline left out)."""
+        inset = INSIDE_INSET_MM * self.px
+        x, y, w, h = (self.rects[box_id] + (inset, inset, -2 * inset, -2 * inset)).astype(int)
+        return float(_coverage(strokes, int(x), int(y), int(w), int(h)).mean())
 
     def circle_label(self, box_id: str) -> None:
         """A ring around the quantity printed left of the box: an attempt, not a mark."""
@@ -662,16 +728,29 @@ def _fill_zones(sheet: _Sheet, zones: dict[str, Rect]) -> dict:
 # ---------------------------------------------------------------- degrading
 
 def degrade(image: np.ndarray, dpi: int, rng: np.random.Generator, settings: Degradation | None = None,
-            qr: Sequence[Sequence[float]] | None = None) -> tuple[np.ndarray, dict]:
+            qr: Sequence[Sequence[float]] | None = None, capture: Capture | None = None) -> tuple[np.ndarray, dict]:
     """A scanned copy of ``image``, and what was done to it. ``qr`` (the page's two code
-    rectangles, mm) allows the damaged-corner step. The input is left untouched."""
+    rectangles, mm) allows the damaged-corner step. ``capture`` adds the sheet's damage before
+    the geometry and the scan's light and dirt after it (``params["capture"]``). The input is
+    left untouched."""
     s = settings or Degradation()
     params: dict = {"qr_damaged": 0}
     out = image.copy()
     if qr and rng.random() < s.p_qr_damage:
         params.update(_damage_qr(out, qr, dpi, rng, s))
+    # a child stream (spawning leaves rng's state alone): with or without capture damage, the
+    # same seed gives the same geometry and pixel steps
+    crng = rng.spawn(1)[0] if capture is not None else rng
+    if capture is not None:
+        out, params["capture"] = capture_damage.capture(out, dpi, crng, capture, capture_damage.SHEET_STEPS)
     out, params["geometry"] = _geometry(out, dpi, rng, s)
     params["matrix"] = params["geometry"].pop("matrix")
+    if capture is not None:
+        sheet = np.array(params["capture"].pop("matrix"))
+        params["matrix"] = (np.array(params["matrix"]) @ sheet).tolist()
+        out, scan = capture_damage.capture(out, dpi, crng, capture, capture_damage.SCAN_STEPS)
+        scan.pop("matrix")
+        params["capture"].update(scan)
     for name, step in _PIXEL_STEPS:
         if rng.random() < getattr(s, f"p_{name}"):
             out, params[name] = step(out, dpi, rng, s)
@@ -826,9 +905,11 @@ def select_pages(manifest: Manifest, count: int, rng: np.random.Generator) -> li
 
 def iter_samples(manifest_path: Path | str, pages: int = 10, dpi: int = 300, seed: int = 0,
                  policy: FillPolicy | None = None, degradation: Degradation | None = None,
-                 color: bool = False, page_ids: Sequence[str] | None = None) -> Iterator[tuple[np.ndarray, dict]]:
+                 color: bool = False, page_ids: Sequence[str] | None = None,
+                 capture: Capture | None = None) -> Iterator[tuple[np.ndarray, dict]]:
     """(degraded image, truth) for ``pages`` pages of a printed month, one page in memory at a
-    time. ``page_ids`` picks exact pages instead (in that order; ``pages`` is then ignored)."""
+    time. ``page_ids`` picks exact pages instead (in that order; ``pages`` is then ignored).
+    With ``capture``, the truth also lists ``unseen_boxes``: boxes the lost band cut off."""
     manifest_path = Path(manifest_path)
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     if page_ids is not None:
@@ -841,24 +922,30 @@ def iter_samples(manifest_path: Path | str, pages: int = 10, dpi: int = 300, see
         for k, page in enumerate(chosen):
             rng = np.random.default_rng([seed, 1, k])
             yield _sample(manifest, page, pdfs.render(page["pdf"], page["pdf_page"], dpi, color), dpi, rng,
-                          policy, degradation, totals)
+                          policy, degradation, totals, capture)
 
 
 def _sample(manifest: Manifest, page: ManifestPage, image: np.ndarray, dpi: int, rng, policy, degradation,
-            totals: dict) -> tuple[np.ndarray, dict]:
+            totals: dict, capture: Capture | None = None) -> tuple[np.ndarray, dict]:
     layout = manifest["layouts"][page["layout"]]
+    boxes = layout["boxes"] + page["extra_boxes"]
     carried = totals.get(page["form"], Decimal("0"))
-    filled, truth = fill_page(image, layout["boxes"] + page["extra_boxes"], layout.get("zones", {}), dpi, rng,
+    filled, truth = fill_page(image, boxes, layout.get("zones", {}), dpi, rng,
                               policy, manifest["products"], carried_total=carried)
     totals[page["form"]] = carried + Decimal(truth["page_total"])
-    degraded, params = degrade(filled, dpi, rng, degradation, qr=layout.get("qr"))
+    degraded, params = degrade(filled, dpi, rng, degradation, qr=layout.get("qr"), capture=capture)
     header = {"page_id": page["id"], "layout": page["layout"], "form": page["form"], "page": page["page"], "dpi": dpi}
+    if capture is not None:  # only then: without capture damage the truth stays as it always was
+        lost = params["capture"]["lost_band"]
+        truth["unseen_boxes"] = capture_damage.unseen_boxes(boxes, lost)
+        codes = [{"id": i, "rect": rect} for i, rect in enumerate(layout.get("qr") or [])]
+        truth["unseen_qr"] = capture_damage.unseen_boxes(codes, lost)  # indices into the layout's "qr"
     return degraded, {**header, **truth, "degradation": params}
 
 
 def generate(manifest_path: Path | str, out_dir: Path | str, pages: int = 10, dpi: int = 300, seed: int = 0,
              policy: FillPolicy | None = None, degradation: Degradation | None = None, fmt: str = "jpg",
-             color: bool = False, page_ids: Sequence[str] | None = None) -> list[Path]:
+             color: bool = False, page_ids: Sequence[str] | None = None, capture: Capture | None = None) -> list[Path]:
     """Write one image per page (``00001.jpg``...) and ``truth.jsonl`` (one line per image:
     file, page_id, layout, dpi, truth) into ``out_dir``; return the image paths in order."""
     if fmt.lower() not in FORMATS:
@@ -868,7 +955,7 @@ def generate(manifest_path: Path | str, out_dir: Path | str, pages: int = 10, dp
     paths = []
     with (out_dir / "truth.jsonl").open("w", encoding="utf-8") as lines:
         for k, (image, truth) in enumerate(iter_samples(manifest_path, pages, dpi, seed, policy, degradation,
-                                                        color, page_ids)):
+                                                        color, page_ids, capture)):
             path = out_dir / f"{k + 1:05d}{FORMATS[fmt.lower()]}"
             _write_image(path, image, dpi)
             record = {"file": path.name, "page_id": truth["page_id"], "layout": truth["layout"], "dpi": dpi,
