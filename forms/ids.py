@@ -24,6 +24,10 @@ from dataclasses import dataclass
 LAYOUT_VERSION = 1
 SIGNATURE_CHARS = 10  # 50 bits: forging one page takes ~10^15 tries
 _PATTERN = re.compile(r"^EC(\d)-(\d{6})-([A-Z2-7]{4})-(\d{5})-(\d{1,2})-([A-Z2-7]{10})$")
+# The same fields run together, as a volunteer may type them without the dashes.
+_TYPED = re.compile(r"^EC(\d)(\d{6})([A-Z0-9]{4})(\d{5})(\d{1,2})([A-Z0-9]{10})$")
+# Base32 has no 0, 1 or 8: typed where a letter must be, they are the letters they look like.
+_LOOK_ALIKES = str.maketrans({"0": "O", "1": "I", "8": "B"})
 
 
 class PageIdError(ValueError):
@@ -67,6 +71,19 @@ def decode(text: str, secret: str, month: str | None = None) -> PageId:
     if month is not None and page_id.month != month:
         raise PageIdError("other_month", page_id.month)
     return page_id
+
+
+def canonical(typed: str) -> str:
+    """An identifier as a volunteer copied it from the page (any case, with or without spaces
+    or dashes, 0 for O) in the printed form, to be given to :func:`decode`; what does not
+    have its fields comes back tidied only, and ``decode`` says why it is not ours."""
+    compact = re.sub(r"[^A-Z0-9]", "", typed.upper())
+    match = _TYPED.match(compact)
+    if not match:
+        return " ".join(typed.split()).upper()
+    version, yyyymm, tag, form, page, signature = match.groups()
+    tag, signature = tag.translate(_LOOK_ALIKES), signature.translate(_LOOK_ALIKES)
+    return f"EC{version}-{yyyymm}-{tag}-{form}-{int(page)}-{signature}"
 
 
 def written_month(text: str) -> str | None:

@@ -13,7 +13,7 @@ import numpy as np
 import zxingcpp
 from pyzbar import pyzbar
 
-from cagettes.forms.ids import PageId, PageIdError, decode
+from cagettes.forms.ids import PageId, PageIdError, canonical, decode
 from cagettes.scan import thresholds as T
 
 A4_SHORT_SIDE_MM = 210.0
@@ -53,6 +53,12 @@ def verify(code: Code, secret: str, month: str | None) -> Identification:
         return Identification(decode(code.text, secret, month), code.text, [code])
     except PageIdError as error:
         return Identification(None, code.text, [code], reason=error.reason, detail=str(error))
+
+
+def identify_typed(typed: str, secret: str, month: str | None) -> Identification:
+    """The identifier a volunteer copied from a page whose codes could not be read (printed in
+    clear beside them), verified as a code's text is: signature, workspace, month."""
+    return verify(Code(canonical(typed), np.zeros((4, 2))), secret, month)
 
 
 def read_codes(gray: np.ndarray) -> list[Code]:

@@ -29,6 +29,7 @@ MESSAGES: Messages = {
     "registration_failed": N_("{where} : les carrés noirs des coins ne sont pas tous visibles ou la page est déformée ; rescannez la feuille entière, à plat, à 300 ppp"),
     "internal_error": N_("{where} n'a pas pu être lue à cause d'une erreur de cagettes ({detail}) : gardez la feuille et signalez l'erreur"),
     "conflict": N_("{where} est un nouveau scan du bon {form}, page {page}, déjà lu : il est mis de côté pour vérification et ne compte pas dans la commande"),
+    "needs_identity": N_("{where} : aucun code QR lisible ; la page est gardée : sur la page de vérification (cagettes review), recopiez l'identifiant imprimé en clair en bas de la page, ou choisissez le bon dans la liste"),
     "review": N_("{where} (bon {form}, page {page}) : {count} ligne(s) à vérifier à la main ; l'image colorée est {overlay}"),
     "unknown": N_("{where} : refusée ({reason})"),
 }
@@ -42,7 +43,7 @@ def page_notice(row: dict, lang: str = DEFAULT_LANG) -> str:
     reason = row.get("reason") or ""
     if row.get("outcome") == "rejected" and reason not in MESSAGES and row.get("detail"):
         return _capital(row["detail"])  # an input problem: its sentence was made when the file was read
-    if row.get("outcome") == "needs_review" and reason != "conflict":
+    if row.get("outcome") == "needs_review" and reason not in ("conflict", "needs_identity"):
         reason = "review"
     params = {"where": where, "form": row.get("form"), "page": row.get("page"), "month": row.get("month"),
               "found": written_month(row.get("page_id") or "") or "?", "page_id": row.get("page_id") or "",

@@ -17,6 +17,7 @@ from cagettes.core.model import Member, Product
 from cagettes.core.month import FormSlot, MonthData
 from cagettes.core.private import private_dir, private_file
 from cagettes.core.records import OrderRow, PageLineRow, ScannedPageRow
+from cagettes.scan.recognise import NEEDS_IDENTITY
 from cagettes.storage import db
 from cagettes.storage.months import decode
 
@@ -135,6 +136,11 @@ class MonthStatus:
     review: list[ScannedPageRow]  # scanned pages waiting for a volunteer
     rejected: list[ScannedPageRow]
     incomplete: list[tuple[int, str, list[int]]]  # (form, who, missing page numbers)
+
+    @property
+    def unidentified(self) -> list[ScannedPageRow]:
+        """Pages to review on which no code could be read: a volunteer names them on the review page."""
+        return [page for page in self.review if page["reason"] == NEEDS_IDENTITY and not page["page_id"]]
 
 
 def month_status(engine: sa.Engine, month: MonthData, pages_per_form: dict[int, int]) -> MonthStatus:

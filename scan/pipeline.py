@@ -34,7 +34,7 @@ from cagettes.core.private import private_dir, private_file
 from cagettes.core.records import Manifest, ManifestPage
 from cagettes.forms.manifest import read as read_manifest
 from cagettes.scan import inputs, notices, reference
-from cagettes.scan.recognise import REJECTED, REVIEW, PageResult, recognise
+from cagettes.scan.recognise import NEEDS_IDENTITY, REJECTED, REVIEW, PageResult, recognise, recognise_as
 from cagettes.storage import db
 
 PAGES_PER_TASK = 4  # small tasks keep both cores busy on a single multi-page PDF
@@ -43,6 +43,7 @@ OVERLAY_JPEG_QUALITY = 80
 # a third failure would be a bug, and is raised.
 RECORD_ATTEMPTS = 3
 REGISTERED = "registered"  # folder of the registered pages kept for review
+UNIDENTIFIED = "unidentified"  # folder of the pages without a readable code, kept for a volunteer to name
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,11 @@ class BatchSummary:
     @property
     def pages(self) -> int:
         return sum(n for outcome, n in self.counts.items() if outcome != "vanished")
+
+    @property
+    def unidentified(self) -> int:
+        """Pages without a readable code, kept for a volunteer to name on the review page."""
+        return self.reasons[NEEDS_IDENTITY]
 
 
 def scan(engine: sa.Engine, job: Job, paths: Iterable[Path], jobs: int = 2,
@@ -215,6 +221,32 @@ def read_one(job: Job, item) -> PageReport:
         result = recognise(item.image, manifest, pages, job.secret, draw=job.draw, reference=blank)
     except Exception as error:
         result = PageResult(REJECTED, "internal_error", detail=f"{type(error).__name__}: {error}")
+    return page_report(job, item, awaiting_identity(result))
+
+
+def awaiting_identity(result: PageResult) -> PageResult:
+    """A page with ink but no code that could be read is not thrown away: it waits on the review
+    page, its image kept, for a volunteer to type the identifier printed in clear (``read_as``).
+    A blank page, or a code read but refused (another month, another association), stays rejected."""
+    if result.outcome != REJECTED or result.reason != "unreadable_code":
+        return result
+    return PageResult(REVIEW, NEEDS_IDENTITY, detail=result.detail, review_reasons=[NEEDS_IDENTITY])
+
+
+def is_awaiting_identity(row) -> bool:
+    """Whether a ``scanned_pages`` row (or a report) is a page waiting for a volunteer to name it."""
+    return row["outcome"] == REVIEW and row["reason"] == NEEDS_IDENTITY and not row["page_id"]
+
+
+def read_as(job: Job, item: inputs.PageImage, page_id: str) -> PageReport:
+    """The report of a page kept without identity (``awaiting_identity``), read as the printed
+    page ``page_id`` a volunteer named: as ``read_one`` reads an identified page."""
+    manifest, pages, firsts = load_manifest(job.manifest_path)
+    blank = partial(reference.for_page, job.manifest_path, manifest, firsts)
+    try:
+        result = recognise_as(item.image, manifest, pages[page_id], draw=job.draw, reference=blank)
+    except Exception as error:
+        result = PageResult(REJECTED, "internal_error", detail=f"{type(error).__name__}: {error}")
     return page_report(job, item, result)
 
 
@@ -237,6 +269,8 @@ def page_report(job: Job, item, result: PageResult) -> PageReport:
     if result.outcome == REJECTED:
         report.kept_image = save_picture(job, "rejected", item.sha256, item.image, ".png")
         write_note(report, job.month)
+    elif result.reason == NEEDS_IDENTITY:
+        report.kept_image = save_picture(job, UNIDENTIFIED, item.sha256, item.image, ".png")
     return report
 
 
@@ -311,11 +345,30 @@ def store(conn, month: str, report: PageReport) -> dict | None:
     """The row stored for ``report`` (with its details), or None when this image is already there."""
     if conn.execute(sa.select(db.scanned_pages.c.id).where(db.scanned_pages.c.sha256 == report.sha256)).first():
         return None
-    conflict = earlier_scan(conn, month, report) if report.outcome != REJECTED else None
-    row = page_row(month, report, conflict)
+    row = page_row(month, report, counted_before(conn, month, report))
     page_id = int(conn.execute(db.scanned_pages.insert().values(**row)).inserted_primary_key[0])
     insert_details(conn, page_id, report)
     return row
+
+
+def store_identified(conn, month: str, scanned_page: int, report: PageReport) -> dict:
+    """A page stored without identity (``awaiting_identity``), now read as the page a volunteer
+    named (``read_as``): its row becomes what ``store`` writes for an identified page, with its
+    readings and lines; when and from where it was scanned, and its kept image, stay."""
+    row = page_row(month, report, counted_before(conn, month, report))
+    for kept in ("scanned_at", "sha256", "source", "source_index"):
+        row.pop(kept)
+    if row["kept_image"] is None:
+        row.pop("kept_image")
+    conn.execute(db.scanned_pages.update().where(db.scanned_pages.c.id == scanned_page).values(**row))
+    remove_details(conn, scanned_page)
+    insert_details(conn, scanned_page, report)
+    return row
+
+
+def counted_before(conn, month: str, report: PageReport) -> int | None:
+    """The scan already counted for this printed page, of which ``report`` is then a conflict."""
+    return earlier_scan(conn, month, report) if report.outcome != REJECTED else None
 
 
 def earlier_scan(conn, month: str, report: PageReport) -> int | None:
@@ -343,6 +396,12 @@ def insert_details(conn, page_id: int, report: PageReport) -> None:
             "scanned_page": page_id, "box": b, "state": s, "confidence": c, "score": sc, "reason": r})
             for b, s, c, sc, r in report.boxes])
     insert_lines(conn, page_id, report.lines)
+
+
+def remove_details(conn, page_id: int) -> None:
+    """A page's readings and lines, gone (its row stays)."""
+    conn.execute(db.page_lines.delete().where(db.page_lines.c.scanned_page == page_id))
+    conn.execute(db.box_readings.delete().where(db.box_readings.c.scanned_page == page_id))
 
 
 def insert_lines(conn, page_id: int, lines: list[dict]) -> None:

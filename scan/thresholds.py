@@ -31,6 +31,12 @@ ANCHOR_SEARCH_MM = 2.5  # mm: how far from where three marks put it a printed bo
 ANCHOR_MARGIN_MM = 1.0  # mm: printed surroundings matched with the box (its label's edge, the gap)
 ANCHOR_MIN_MATCH = 0.5  # correlation (-1..1) of the scan with the blank box for the box to count as found
 ANCHOR_TOLERANCE_MM = 0.3  # mm: a found box farther than this from the refitted map is an outlier
+# A page without a readable code, named by a volunteer: its marks are found without the codes.
+GUESS_SCALES = (1.0, 0.97, 1.03, 0.94, 1.06)  # the sheet against the scan's size: margins, scanner scale
+MATCH_PX_PER_MM = 2  # the grid on which a scan is compared with the blank page, to tell up from down
+SQUARES_LOOK_PX = 1200  # px: longest side of the coarse copy searched for solid squares (find_marks refines)
+SQUARE_MIN_SIDE, SQUARE_MAX_SIDE = 0.6, 1.15  # a solid square's side against a mark's, on a sheet filling the scan
+SQUARE_MAX_ASPECT = 1.3  # longest over shortest side of a square that may be a mark
 WARP_PX_PER_MM = 8  # px/mm of the normalised page every box is read on (≈ 203 dpi)
 
 # --- Measuring a box -------------------------------------------------------------------

@@ -83,15 +83,20 @@ def marked_page(month_dir: Path, manifest: dict, page: dict, ticks: list[str], d
     return image
 
 
-def review_month(printed, tmp_path: Path) -> ReviewMonth:
-    """A copy of the printed month with three scans: a member's page 1 with doubtful dots, a
-    second scan of that same page (a conflict), and a walk-in form's page 1 with one tick."""
+def copied_month(printed, tmp_path: Path):
+    """(workspace, month data, scan job, manifest) of a copy of the printed month in ``tmp_path``."""
     root = tmp_path / "ws"
     shutil.copytree(printed[0].root, root)
     workspace = ws.open_workspace(root)
     data = carry.load_month(workspace.engine(), workspace.config, printed[1].month)
     job = scan_job(workspace, data)
-    manifest = json.loads(Path(job.manifest_path).read_text(encoding="utf-8"))
+    return workspace, data, job, json.loads(Path(job.manifest_path).read_text(encoding="utf-8"))
+
+
+def review_month(printed, tmp_path: Path) -> ReviewMonth:
+    """A copy of the printed month with three scans: a member's page 1 with doubtful dots, a
+    second scan of that same page (a conflict), and a walk-in form's page 1 with one tick."""
+    workspace, data, job, manifest = copied_month(printed, tmp_path)
     month_dir = workspace.month_dir(data.month)
     member = manifest["pages"][0]
     walkin = next(p for p in manifest["pages"] if p["walkin"] and p["page"] == 1)

@@ -39,6 +39,7 @@ MESSAGES: Messages = {
     "status_review": N_("Pages à vérifier : {count}"),
     "status_rejected": N_("Pages refusées : {count}"),
     "status_page": N_("  {source} : {reasons}"),
+    "unidentified": N_("{count} page(s) sans code lisible : à identifier sur la page de vérification (cagettes review), en recopiant l'identifiant imprimé en bas de la page."),
     "status_incomplete": N_("  bon {form} ({who}) : page(s) manquante(s) {pages}"),
     "closed": N_("Mois {month} clos : {forms} bons pris en compte."),
     "closed_forced": N_("Attention : clos de force, {count} page(s) non vérifiées ; leurs lignes douteuses ne sont pas commandées."),
@@ -248,6 +249,8 @@ def report_scan(ctx: Context, workspace: ws.Workspace, summary) -> None:
         ctx.say("scan_vanished", workspace, count=c["vanished"])
     for reason, count in summary.reasons.most_common():
         ctx.say("reason_line", workspace, reason=reason, count=count)
+    if summary.unidentified:
+        ctx.say("unidentified", workspace, count=summary.unidentified)
 
 
 def report_notices(ctx: Context, workspace: ws.Workspace, notices: dict[str, list[str]]) -> None:
@@ -280,6 +283,8 @@ def report_status(ctx: Context, workspace: ws.Workspace, scans) -> None:
     for form, who, missing in scans.incomplete:
         ctx.say("status_incomplete", workspace, form=form, who=who, pages=", ".join(map(str, missing)))
     ctx.say("status_review", workspace, count=len(scans.review))
+    if scans.unidentified:
+        ctx.say("unidentified", workspace, count=len(scans.unidentified))
     for page in scans.review:
         ctx.say("status_page", workspace, source=page_label(page),
                 reasons=", ".join(page["review_reasons"] or [page["reason"]]))

@@ -40,6 +40,8 @@ REASONS: tuple[Reason, ...] = (
     Reason("not_in_manifest", "page", "a well-signed identifier that this month never printed"),
     Reason("registration_failed", "page", "the page could not be fitted to its printed layout"),
     Reason("internal_error", "page", "a bug while reading the page: kept, with its trace, for the developers"),
+    Reason("needs_identity", "review", "no QR code could be read on a page with ink: a volunteer types the "
+           "identifier printed in clear, then the page is read as that one"),
     Reason("conflict", "review", "a second scan of a page already counted: a volunteer keeps one"),
     Reason("band", "doubt", "a mark between empty and marked (very light or very small)"),
     Reason("filled_band", "doubt", "a box between marked and filled (cancelled?)"),

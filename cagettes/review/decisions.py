@@ -32,17 +32,24 @@ from cagettes.core.records import (
     ScannedPageRow,
     WalkinForm,
 )
+from cagettes.forms.ids import written_month
 from cagettes.forms.manifest import page_boxes
+from cagettes.scan import pipeline
+from cagettes.scan.crops import read_grey
 from cagettes.scan.decide import CANCELLED, DOUBTFUL, EMPTY, MARKED, BoxDecision, apply_rules, choose_one, group_key
+from cagettes.scan.identify import identify_typed
+from cagettes.scan.inputs import PageImage
 from cagettes.scan.orders import snapshot_members
-from cagettes.scan.pipeline import insert_lines
+from cagettes.scan.pipeline import insert_lines, is_awaiting_identity
 from cagettes.scan.recognise import ACCEPTED, REJECTED, REVIEW, doubt_reasons
 from cagettes.storage import db
 
-BOX, ACCEPT, REJECT, ASSIGN, KEEP = "box", "accept", "reject", "assign", "keep_scan"
+BOX, ACCEPT, REJECT, ASSIGN, KEEP, IDENTIFY = "box", "accept", "reject", "assign", "keep_scan", "identify"
 DECIDABLE = (MARKED, EMPTY, CANCELLED)
 NOT_KEPT = "conflict_not_kept"  # reason of a scan a volunteer did not keep
 PAGE_FIELDS = ("outcome", "reason", "detail", "conflict_of", "review_reasons")
+# What naming a page without a readable code changes besides PAGE_FIELDS, put back on undo.
+IDENTITY_FIELDS = ("page_id", "form", "page", "fit_error_mm", "overlay", "comment", "kept_image")
 NAME_MAX, REASON_MAX = 80, 200  # characters, as the columns hold them
 
 MESSAGES: Messages = {
@@ -57,6 +64,15 @@ MESSAGES: Messages = {
     "no_conflict": N_("La page scannée n° {page} n'a pas d'autre scan : il n'y a rien à choisir."),
     "no_decision": N_("La décision n° {decision} n'existe pas ou est déjà défaite."),
     "not_last": N_("Défaites d'abord la décision n° {later}, plus récente, sur la même page."),
+    "not_awaiting": N_("La page scannée n° {page} n'attend pas d'identifiant : elle est déjà identifiée ou refusée."),
+    "no_identity": N_("Recopiez l'identifiant imprimé en clair en bas de la page (il commence par EC1-), ou choisissez le bon et la page dans la liste."),
+    "id_not_ours": N_("« {typed} » n'est pas un identifiant de bon : recopiez la ligne imprimée en clair en bas de la page, qui commence par EC1- (les tirets et les espaces ne comptent pas), ou choisissez le bon dans la liste."),
+    "id_bad_signature": N_("L'identifiant « {typed} » ne correspond à aucun bon imprimé : un caractère est sans doute mal recopié. Vérifiez-le caractère par caractère, surtout la fin, ou choisissez le bon dans la liste."),
+    "id_other_workspace": N_("L'identifiant « {typed} » est celui d'un bon d'une autre association : vérifiez-le ; si c'est bien le cas, refusez la page et rendez la feuille à l'association qui l'a imprimée."),
+    "id_other_month": N_("L'identifiant « {typed} » est celui d'un bon du mois {found}, pas du mois {month} : refusez cette page ici et scannez la feuille avec « cagettes scan --mois {found} » si ce mois est encore ouvert."),
+    "id_layout_version": N_("L'identifiant « {typed} » vient d'une autre version de cagettes : refusez la page et saisissez cette commande à la main."),
+    "id_not_in_manifest": N_("L'identifiant « {typed} » n'a pas été imprimé ce mois-ci : vérifiez-le, ou choisissez le bon dans la liste."),
+    "id_image_gone": N_("L'image de la page scannée n° {page} n'est plus dans le dossier des scans : rescannez la feuille."),
 }
 
 
@@ -69,11 +85,13 @@ class Review:
     manifest: Manifest
     printed: dict[str, ManifestPage]  # the manifest's pages by identifier
     lang: str = "fr"
+    manifest_path: str = ""  # where the manifest was read: reading a page again needs its bundles
 
     @classmethod
     def open(cls, engine: sa.Engine, manifest_path: str | Path, lang: str = "fr") -> "Review":
         manifest = json.loads(Path(manifest_path).read_text(encoding="utf-8"))
-        return cls(engine, manifest["month"], manifest, {page["id"]: page for page in manifest["pages"]}, lang)
+        return cls(engine, manifest["month"], manifest, {page["id"]: page for page in manifest["pages"]}, lang,
+                   str(manifest_path))
 
     def printed_page(self, page_id: str) -> ManifestPage:
         return self.printed[page_id]
@@ -119,7 +137,7 @@ def reject(review: Review, page: int, reason: str, who: str) -> int:
     if not reason:
         raise review.error("no_reason")
     with review.engine.begin() as conn:
-        row = open_page(review, conn, page)
+        row = open_page(review, conn, page, unnamed=True)
         decision = log(review, conn, row, REJECT, who, value=reason, before={"pages": snapshot(review, conn, [page])})
         set_fields(conn, page, outcome=REJECTED, reason=reason, detail=_("refusée par {who}", review.lang, who=clean_name(review, who)))
     return decision
@@ -160,6 +178,46 @@ def keep_scan(review: Review, page: int, who: str) -> int:
     return decision
 
 
+def identify(review: Review, job: pipeline.Job, page: int, typed: str, who: str) -> int:
+    """A page whose codes could not be read is the printed page a volunteer names, by the
+    identifier printed in clear (verified as a code is) or from the list of pages not back
+    yet: it is then read as that page, and stored as the scanner stores an identified page."""
+    clean_name(review, who)
+    if not typed.strip():
+        raise review.error("no_identity")
+    named = identify_typed(typed, job.secret, review.month)
+    shown = " ".join(typed.split())[:60]
+    if named.page_id is None:
+        raise review.error(f"id_{named.reason}", typed=shown, month=review.month,
+                           found=written_month(named.text) or "?")
+    if named.text not in review.printed:
+        raise review.error("id_not_in_manifest", typed=shown)
+    with review.engine.connect() as conn:
+        row = awaiting(review, conn, page)
+    image = read_grey(row["kept_image"]) if row["kept_image"] else None
+    if image is None:
+        raise review.error("id_image_gone", page=page)
+    item = PageImage(Path(row["source"]), row["source_index"] or 0, image, None, row["sha256"], "kept")
+    report = pipeline.read_as(job, item, named.text)  # seconds of work: outside the transaction
+    with review.engine.begin() as conn:
+        row = awaiting(review, conn, page)  # another volunteer may have named it meanwhile
+        fields = dict(row)
+        before = {"pages": snapshot(review, conn, [page]), "identity": {k: fields[k] for k in IDENTITY_FIELDS}}
+        decision = log(review, conn, row, IDENTIFY, who, value=named.text, before=before)
+        pipeline.store_identified(conn, review.month, page, report)
+    return decision
+
+
+def awaiting(review: Review, conn, page: int) -> ScannedPageRow:
+    """A page of this month waiting for a volunteer to name it."""
+    row = page_row(conn, page)
+    if row is None or row["month"] != review.month:
+        raise review.error("no_page", page=page)
+    if not is_awaiting_identity(row):
+        raise review.error("not_awaiting", page=page)
+    return row
+
+
 def undo(review: Review, decision: int, who: str) -> None:
     """Undo one decision: the pages and the order are as if it had never been taken."""
     with review.engine.begin() as conn:
@@ -182,7 +240,7 @@ def refresh(review: Review, conn, page: int) -> None:
     lines = apply_rules(review.boxes_of(row), states)
     conn.execute(db.page_lines.delete().where(db.page_lines.c.scanned_page == page))
     insert_lines(conn, page, [asdict(line) for line in lines])
-    if row["outcome"] == REJECTED:
+    if row["outcome"] == REJECTED or is_awaiting_identity(row):
         return
     if assigned_member(conn, review.month, row["form"]) is not None:  # the volunteer settled the number
         lines = [line for line in lines if line.kind != "member_number"]
@@ -326,9 +384,12 @@ def stored_page(review: Review, conn, page: int) -> ScannedPageRow:
     return row
 
 
-def open_page(review: Review, conn, page: int) -> ScannedPageRow:
-    """A page of this month that a volunteer may still change."""
+def open_page(review: Review, conn, page: int, unnamed: bool = False) -> ScannedPageRow:
+    """A page of this month that a volunteer may still change; ``unnamed``: a page waiting for
+    its identity too (it can only be named, or rejected)."""
     row = page_row(conn, page)
+    if row is not None and unnamed and row["month"] == review.month and is_awaiting_identity(row):
+        return row
     if row is None or row["month"] != review.month or not row["page_id"] or row["page_id"] not in review.printed:
         raise review.error("no_page", page=page)
     if row["outcome"] == REJECTED:
@@ -439,10 +500,15 @@ def later_blocking(conn, row: ReviewDecisionRow) -> int | None:
     Box decisions and acceptances are recomputed, so they never block; a rejection, a chosen
     scan or an assignment puts back what it saw, which is only right if nothing later changed it.
     """
+    t = db.review_decisions.c
+    if row["action"] == IDENTIFY:  # every later decision on the page was taken on the page it was named
+        later_here = conn.execute(sa.select(t.id).where(t.scanned_page == row["scanned_page"], t.id > row["id"],
+                                                        t.undone_at.is_(None)).order_by(t.id.desc())).scalar()
+        if later_here is not None:
+            return int(later_here)
     keys = touched(row)
     if not keys:
         return None
-    t = db.review_decisions.c
     later = conn.execute(sa.select(db.review_decisions).where(
         t.month == row["month"], t.id > row["id"], t.undone_at.is_(None), t.action.in_((REJECT, KEEP, ASSIGN)))
         .order_by(t.id.desc())).mappings()
@@ -463,4 +529,8 @@ def restore(conn, month: str, row: ReviewDecisionRow) -> list[int]:
     if row["action"] == ASSIGN:
         set_assignment(conn, month, before["form"], before["member"], before["decision"])
         return form_pages(conn, month, before["form"])
+    if row["action"] == IDENTIFY:  # the page waits for its identity again, without readings
+        pipeline.remove_details(conn, row["scanned_page"])
+        conn.execute(db.scanned_pages.update().where(db.scanned_pages.c.id == row["scanned_page"])
+                     .values(before["identity"]))  # a dict: its "page" is a column, not set_fields' page
     return [row["scanned_page"], *(int(p) for p in before.get("pages", {}))]

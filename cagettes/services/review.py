@@ -25,6 +25,7 @@ from cagettes.review.decisions import (
     assign,
     decide_box,
     history,
+    identify,
     keep_scan,
     page_items,
     page_row,
@@ -36,15 +37,16 @@ from cagettes.review.decisions import (
     undo,
     walkin_forms,
 )
+from cagettes.scan import pipeline
 from cagettes.scan.crops import box_jpeg, read_grey
-from cagettes.scan.orders import order_rows, snapshot_members
-from cagettes.scan.pipeline import registered_path
+from cagettes.scan.orders import effective_pages, order_rows, snapshot_members
+from cagettes.scan.pipeline import is_awaiting_identity, registered_path
 from cagettes.services.months import load_month
 from cagettes.services.scanning import scan_job
 from cagettes.storage.workspace import Workspace
 
 __all__ = [  # the decisions, as the review stage takes them; the form's words; a box's picture
-    "BOX", "NAME_MAX", "BoxItem", "Review", "accept", "assign", "decide_box", "history", "keep_scan", "queue",
+    "BOX", "NAME_MAX", "BoxItem", "Review", "accept", "assign", "decide_box", "history", "identify", "keep_scan", "queue",
     "reject", "undo", "walkin_forms", "printed_words", "box_jpeg", "read_grey",
 ]
 
@@ -91,6 +93,47 @@ def page_view(review: Review, page: int) -> PageView | None:
     return PageView(row, review.printed_page(row["page_id"]), items, scans)
 
 
+@dataclass(frozen=True)
+class IdentityView:
+    """A scanned page that names no printed page of this month: its row, and when it waits for
+    a volunteer to name it, the printed pages it may be (those not back yet)."""
+
+    row: ScannedPageRow
+    awaiting: bool
+    choices: list[ManifestPage]
+
+
+def identity_view(review: Review, page: int) -> IdentityView | None:
+    """A page of this month whose codes named no printed page of it (none could be read, or a
+    volunteer rejected it before naming it); None for any other page."""
+    row = month_page(review, page)
+    if row is None or (row["page_id"] and row["page_id"] in review.printed):
+        return None
+    awaiting = is_awaiting_identity(row)
+    return IdentityView(row, awaiting, pages_not_back(review) if awaiting else [])
+
+
+def awaiting_identity(review: Review) -> list[ScannedPageRow]:
+    """Pages on which no code could be read, waiting for a volunteer to name them."""
+    with review.engine.connect() as conn:
+        return [row for row in pages_to_review(conn, review.month) if is_awaiting_identity(row)]
+
+
+def pages_not_back(review: Review) -> list[ManifestPage]:
+    """This month's printed pages that no scan counts for yet, in form and page order."""
+    with review.engine.connect() as conn:
+        back = {row["page_id"] for row in effective_pages(conn, review.month)}
+    return [page for page in review.manifest["pages"] if page["id"] not in back]
+
+
+def identify_page(session: ReviewSession, page: int, typed: str, who: str) -> int:
+    """A volunteer names a page without a readable code (the identifier typed, or a page of the
+    list): it is then read as that page."""
+    review = session.review
+    job = pipeline.Job(review.month, review.manifest_path, session.data.secret, str(session.pictures_dir))
+    return identify(review, job, page, typed, who)
+
+
 def conflicts(review: Review) -> list[list[ScannedPageRow]]:
     """Printed pages scanned twice or more, each with all its scans: a volunteer keeps one."""
     groups: dict[str, list[ScannedPageRow]] = {}
@@ -104,7 +147,7 @@ def conflicts(review: Review) -> list[list[ScannedPageRow]]:
 def pages_to_finish(review: Review, busy: set[int]) -> list[ScannedPageRow]:
     """Pages still in doubt with no box left to decide (``busy``: pages that have some)."""
     with review.engine.connect() as conn:
-        return [row for row in pages_to_review(conn, review.month) if row["id"] not in busy]
+        return [row for row in pages_to_review(conn, review.month) if row["id"] not in busy and not is_awaiting_identity(row)]
 
 
 def box_of(review: Review, row: ScannedPageRow | None, box: str) -> ManifestBox | None:
@@ -127,6 +170,13 @@ def members(review: Review) -> list[Member]:
 def member(review: Review, number: str) -> Member | None:
     with review.engine.connect() as conn:
         return snapshot_members(conn, review.month).get(number)
+
+
+def scan_picture(session: ReviewSession, row: ScannedPageRow) -> Path | None:
+    """The picture of a whole page a volunteer looks at: its overlay, or the scan itself when it
+    has none (a page without identity); only inside the month's private scans folder."""
+    path = row["overlay"] or row["kept_image"]
+    return Path(path) if path and is_private_picture(session, path) and Path(path).is_file() else None
 
 
 def picture_paths(session: ReviewSession, row: ScannedPageRow) -> list[Path]:

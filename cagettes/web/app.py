@@ -142,6 +142,15 @@ class Pages:
                  "why": " ; ".join(doubt_in_words(c, self.products, self.settings.lang) for c in r["review_reasons"])}
                 for r in svc.pages_to_finish(self.review, busy)]
 
+    def unnamed(self) -> list[dict]:
+        """Pages on which no code could be read: a volunteer names each from its picture."""
+        return [{"url": url_for("page", page=r["id"]), "text": self.scan(r)["text"]}
+                for r in svc.awaiting_identity(self.review)]
+
+    def choices(self, view: svc.IdentityView) -> list[tuple[str, str]]:
+        """(identifier, words) of each printed page the scan may be."""
+        return [(page["id"], self.label(page["id"])) for page in view.choices]
+
     def walkins(self) -> list[dict]:
         lang, out = self.settings.lang, []
         for form in svc.walkin_forms(self.review):
@@ -206,7 +215,7 @@ def index():
     items = svc.queue(p.review)
     busy = {item.page for item in items}
     return render_template("index.html", cards=[p.card(item) for item in items[:CARDS_SHOWN]], total=len(items),
-                           conflicts=p.conflicts(), finish=p.to_finish(busy), walkins=p.walkins(),
+                           conflicts=p.conflicts(), finish=p.to_finish(busy), walkins=p.walkins(), unnamed=p.unnamed(),
                            history=p.history(), title=title(p))
 
 
@@ -214,13 +223,24 @@ def page(page: int):
     p = pages()
     view = svc.page_view(p.review, page)
     if view is None:
-        abort(404)
+        return unnamed_page(page)
     walkin = view.printed["walkin"]
     scans = [p.scan(s) for s in view.scans]
     return render_template("page.html", row=view.row, label=p.label(view.row["page_id"]),
                            cards=[p.card(i) for i in view.items], order=p.order(view.row["form"]),
                            history=p.history(page), scans=scans if len(scans) > 1 else [], walkin=walkin,
                            members=p.members() if walkin else [], reasons=t("reasons", p.settings.lang).split("|"),
+                           image=url_for("scan_image", page=page), title=title(p))
+
+
+def unnamed_page(page: int):
+    """A page that names no printed page of the month: its picture, and a way to name it."""
+    p = pages()
+    view = svc.identity_view(p.review, page)
+    if view is None:
+        abort(404)
+    return render_template("identify.html", row=view.row, awaiting=view.awaiting, choices=p.choices(view),
+                           scan=p.scan(view.row), history=p.history(page), reasons=t("reasons", p.settings.lang).split("|"),
                            image=url_for("scan_image", page=page), title=title(p))
 
 
@@ -276,6 +296,11 @@ def assign(page: int):
     return decided(lambda who: svc.assign(pages().review, page, member, who))
 
 
+def name_page(page: int):
+    typed = request.form.get("identifier", "").strip() or request.form.get("printed", "")
+    return decided(lambda who: svc.identify_page(pages().settings.session, page, typed, who))
+
+
 def keep(page: int):
     return decided(lambda who: svc.keep_scan(pages().review, page, who))
 
@@ -298,9 +323,10 @@ def crop(page: int, box: str):
 def scan_image(page: int):
     p = pages()
     row = svc.month_page(p.review, page)
-    if row is None or not row["overlay"] or not svc.is_private_picture(p.settings.session, row["overlay"]):
+    picture = svc.scan_picture(p.settings.session, row) if row is not None else None
+    if picture is None:
         abort(404)
-    return send_file(row["overlay"], mimetype="image/jpeg", max_age=0)
+    return send_file(picture, max_age=0)
 
 
 def font(name: str):
@@ -319,6 +345,7 @@ ROUTES = (
     ("/page/<int:page>/refuser", reject, ["POST"]),
     ("/page/<int:page>/attribuer", assign, ["POST"]),
     ("/page/<int:page>/garder", keep, ["POST"]),
+    ("/page/<int:page>/identifier", name_page, ["POST"]),
     ("/defaire/<int:decision>", undo, ["POST"]),
     ("/case/<int:page>/<box>.jpg", crop, ["GET"]),
     ("/scan/<int:page>.jpg", scan_image, ["GET"]),
