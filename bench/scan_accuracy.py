@@ -15,6 +15,8 @@ Figures printed:
 - order-level: products whose quantity was read wrong without doubt, and products the
   truth expects to be doubtful (a circled number, two ticks) that were confirmed anyway.
 - identification: pages identified over pages with at least one intact code. Target 100 %.
+- readable pages refused: rejected pages whose truth does not set ``degradation.expect_refusal``
+  (phone photos made unreadable on purpose by ``bench/make_photos.py``, refused "as expected").
 - throughput (pages/s, end to end: decode, identify, register, read, overlay, database) and
   peak memory of the main process and the largest worker.
 """
@@ -39,6 +41,8 @@ from cagettes.scan import pipeline
 from cagettes.storage import db
 from cagettes.storage import workspace as ws
 
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".heic", ".heif")  # HEIC: phone photos (make_photos.py)
+
 
 def run_scan(corpus: Path, jobs: int) -> tuple[sa.Engine, float, pipeline.BatchSummary, Path]:
     manifest = Path(json.loads((corpus / "corpus.json").read_text(encoding="utf-8"))["manifest"])
@@ -47,7 +51,7 @@ def run_scan(corpus: Path, jobs: int) -> tuple[sa.Engine, float, pipeline.BatchS
     tmp = Path(tempfile.mkdtemp(prefix="cagettes-scanbench-"))
     engine = storage.connect(f"sqlite:///{tmp / 'bench.db'}")
     job = pipeline.Job(month, str(manifest), workspace.config.secret, str(tmp / "pictures"))
-    images = sorted(p for p in corpus.iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png", ".tif", ".tiff"))
+    images = sorted(p for p in corpus.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
     started = time.perf_counter()
     summary = pipeline.scan(engine, job, images, jobs)
     return engine, time.perf_counter() - started, summary, tmp
@@ -96,8 +100,23 @@ def score(truths: list[dict], results: dict[str, dict], corpus: Path | None = No
     for entry in truths:
         truth, result = entry["truth"], results.get(entry["file"])
         degradation = truth.get("degradation") or {}
+        expect_refusal = bool(degradation.get("expect_refusal"))  # a photo made unreadable on purpose
         c["pages"] += 1
-        c["pages_with_intact_code"] += 1  # one code at most is ever damaged by the generator
+        c["pages_expecting_refusal"] += expect_refusal
+        c["pages_with_intact_code"] += not expect_refusal  # one code at most is ever damaged by the generator
+        if result is not None and result["outcome"] == "rejected":
+            if expect_refusal:
+                c["refused_as_expected"] += 1
+            else:
+                c["readable_refused"] += 1
+                c[f"refused:{entry['file']}:{result['reason']}"] += 1
+        elif expect_refusal:
+            c["expected_refusal_but_read"] += 1
+            c[f"read:{entry['file']}:{result['outcome'] if result else 'missing'}"] += 1
+        if result is not None and not result.get("page_id") and result["reason"].startswith("photo_"):
+            c["outcome_rejected"] += 1  # refused before reading (photos): no page id, but an outcome
+            c[f"rejected_{result['reason']}"] += 1
+            continue
         if result is None or not result.get("page_id"):
             c["pages_unidentified"] += 1
             continue
@@ -159,6 +178,10 @@ def report(c: Counter, seconds: float, summary) -> None:
           f"({100 * c['pages_identified'] / max(1, c['pages_with_intact_code']):.1f} %), one code damaged on {c['qr_damaged']}")
     print(f"outcomes: accepted {c['outcome_accepted']}, needs review {c['outcome_needs_review']}, "
           f"rejected {c['outcome_rejected']} {dict((k, v) for k, v in c.items() if k.startswith('rejected_'))}")
+    readable = c["pages"] - c["pages_expecting_refusal"]
+    print(f"readable pages refused: {c['readable_refused']}/{readable} ({100 * c['readable_refused'] / max(1, readable):.1f} %); "
+          f"refused as expected: {c['refused_as_expected']}/{c['pages_expecting_refusal']}"
+          + (f"; expected a refusal but read: {c['expected_refusal_but_read']}" if c["expected_refusal_but_read"] else ""))
     print(f"boxes read: {c['boxes']}; silent errors: {c['boxes_silent_error']} "
           f"(plus {c['boxes_erased_by_scan']} marks erased by a binarising scan); "
           f"doubtful: {c['boxes_doubtful']} ({100 * c['boxes_doubtful'] / boxes:.2f} %); wrong but flagged: {c['boxes_wrong_but_flagged']}")
@@ -166,8 +189,9 @@ def report(c: Counter, seconds: float, summary) -> None:
           f"expected doubt but confirmed: {c['products_expected_doubt_but_confirmed']}")
     for key, value in sorted((k, v) for k, v in c.items() if k.startswith("silent_")):
         print(f"  {key}: {value}")
-    for key in sorted(k for k in c if k.startswith(("at:", "erased:", "confirmed:"))):
-        what = {"at": "silent error", "erased": "erased mark", "confirmed": "expected doubt, confirmed"}[key.split(":")[0]]
+    for key in sorted(k for k in c if k.startswith(("at:", "erased:", "confirmed:", "refused:", "read:"))):
+        what = {"at": "silent error", "erased": "erased mark", "confirmed": "expected doubt, confirmed",
+                "refused": "readable page refused", "read": "expected refusal, read"}[key.split(":")[0]]
         print(f"  {what} at {key.split(':', 1)[1]}")
     print(f"throughput: {c['pages'] / seconds:.1f} pages/s ({seconds:.1f} s for {c['pages']} pages, end to end)")
     print(f"peak memory: main process {own:.0f} MB, largest worker {workers:.0f} MB")

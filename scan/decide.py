@@ -28,7 +28,7 @@ class BoxDecision:
     state: str
     confidence: float  # 0 (on a threshold, or doubtful) … 1 (far from any threshold)
     score: float
-    reason: str = ""  # why doubtful: band | filled_band | beside | trace
+    reason: str = ""  # why doubtful: band | filled_band | beside | trace | unseen | too_dark
 
 
 @dataclass
@@ -71,6 +71,10 @@ def _above_noise(paper: list[float], factor: float, lowest: float, highest: floa
 
 def decide_box(reading: BoxReading, empty_max: float = T.EMPTY_MAX, trace_max: float = T.TRACE_MAX) -> BoxDecision:
     s = reading.score
+    if reading.outline < T.OUTLINE_SEEN_MIN:  # not in the image: nothing can be said of it
+        return BoxDecision(reading.id, DOUBTFUL, 0.0, s, "unseen")
+    if reading.paper_level < T.PAPER_TOO_DARK:
+        return BoxDecision(reading.id, DOUBTFUL, 0.0, s, "too_dark")
     if s >= T.FILLED_MIN:
         return BoxDecision(reading.id, CANCELLED, _conf(s - T.FILLED_MIN, 1 - T.FILLED_MIN), s)
     if s >= T.FILLED_DOUBT_MIN:
@@ -79,6 +83,8 @@ def decide_box(reading: BoxReading, empty_max: float = T.EMPTY_MAX, trace_max: f
         if reading.off_cross <= T.CROSS_SIDE_MAX:  # a thick cross: ink only along the diagonals
             return BoxDecision(reading.id, MARKED, 0.0, s)
         return BoxDecision(reading.id, DOUBTFUL, 0.0, s, "filled_band")
+    if s >= T.MARKED_MIN and reading.stroke < T.MARK_MIN_STROKE:  # dots, no stroke: speckle or a dotted trace
+        return BoxDecision(reading.id, DOUBTFUL, 0.0, s, "band")
     if s >= T.MARKED_MIN:
         return BoxDecision(reading.id, MARKED, _conf(min(s - T.MARKED_MIN, T.FILLED_DOUBT_MIN - s), T.MARKED_MIN), s)
     if s > empty_max:

@@ -33,7 +33,7 @@ import numpy as np
 import pikepdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from PIL import Image, ImageFile, JpegImagePlugin, PngImagePlugin, TiffImagePlugin
+from PIL import Image, ImageFile, JpegImagePlugin, PngImagePlugin, TiffImagePlugin, UnidentifiedImageError
 
 from cagettes.core.i18n import DEFAULT_LANG, translate
 from cagettes.scan.input_messages import MESSAGES
@@ -47,7 +47,7 @@ RENDER_DPI = 300  # enough for the boxes and QR codes of our forms (see MEASURED
 
 # For file pickers and documentation only: reading goes by content, so a PDF named
 # "scan.jpg" is read as a PDF, and a text file named "scan.jpg" is refused as not an image.
-SUPPORTED_SUFFIXES = (".pdf", ".tif", ".tiff", ".jpg", ".jpeg", ".png")
+SUPPORTED_SUFFIXES = (".pdf", ".tif", ".tiff", ".jpg", ".jpeg", ".png", ".heic", ".heif")
 
 # System files that file managers hide without a leading dot.
 _IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini"})
@@ -70,7 +70,7 @@ class PageImage:
     image: np.ndarray
     dpi: float | None  # from the file when it says; None for a JPEG or PNG without density
     sha256: str  # of b"<height>x<width>\n" + the pixels: a scan hashes alike in any wrapping
-    method: str  # "embedded-jpeg", "embedded-bitmap", "rendered", "tiff", "jpeg", "png"
+    method: str  # "embedded-jpeg", "embedded-bitmap", "rendered", "tiff", "jpeg", "png", "heic"
 
 
 @dataclass(frozen=True)
@@ -263,7 +263,7 @@ def count_pages(path: Path | str) -> int | None:
                     return TiffImagePlugin.TiffImageFile(file).n_frames
         if kind == "pdf":
             return _pdf_page_count(path)
-        return 1 if kind in ("jpeg", "png") else None
+        return 1 if kind in ("jpeg", "png", "heic") else None
     except (_Refused, *_BROKEN):
         return None
 
@@ -353,6 +353,36 @@ def _page_image(source: Path, index: int, pixels: np.ndarray, dpi: float | None,
     digest.update(pixels.data)
     pixels.flags.writeable = False  # the hash describes these pixels: keep them so
     return PageImage(source, index, pixels, dpi, digest.hexdigest(), method)
+
+
+# --- HEIC ------------------------------------------------------------------------------------
+
+
+def _read_heic(path: Path, max_pixels: int, pages: Collection[int] | None = None) -> Iterator[PageImage | InputProblem]:
+    """iPhones' photos. pillow-heif is imported and registered with Pillow on the first HEIC
+    only: every scan would otherwise pay for loading libheif. A file it cannot open at all (a
+    codec this build lacks) is "unsupported", as before; one it opens but cannot decode is cut short."""
+    if pages is not None and 0 not in pages:
+        return
+    try:
+        import pillow_heif
+    except ImportError:
+        yield InputProblem(path, None, "unsupported", (("format", "HEIC"),))
+        return
+    pillow_heif.register_heif_opener()
+    try:
+        with _strict_pillow(), Image.open(path, formats=["HEIF"]) as image:
+            _check_size(image.size, max_pixels)
+            image.load()
+            pixels = _pillow_to_grey(image)
+    except _Refused as refusal:
+        yield refusal.problem(path, None)
+    except UnidentifiedImageError:
+        yield InputProblem(path, None, "unsupported", (("format", "HEIC"),))
+    except (*_BROKEN, RuntimeError):  # pillow-heif raises RuntimeError for a damaged stream
+        yield InputProblem(path, None, "truncated")
+    else:
+        yield _page_image(path, 0, pixels, None, "heic")
 
 
 # --- TIFF -------------------------------------------------------------------------------------
@@ -618,4 +648,5 @@ _READERS = {
     "tiff": _read_tiff,
     "jpeg": lambda path, max_pixels, pages: _read_single(path, "jpeg", max_pixels) if pages is None or 0 in pages else iter(()),
     "png": lambda path, max_pixels, pages: _read_single(path, "png", max_pixels) if pages is None or 0 in pages else iter(()),
+    "heic": _read_heic,
 }

@@ -5,6 +5,7 @@ box is an axis-aligned crop whatever the scan's skew, scale or resolution.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -44,6 +45,9 @@ class BoxReading:
     paper_dots: float = 0.0  # the same before despeckling
     cells: tuple[float, ...] = ()  # ink fraction of each of the inner area's 3 × 3 cells, row by row
     off_cross: float = 1.0  # ink fraction of the inside far from both diagonals (see _off_cross)
+    outline: float = 1.0  # share of the box's printed outline seen dark in the scan (0: not in the image)
+    stroke: float = 99.0  # longest side of the largest connected patch of ink inside, over the inside's side (see _stroke)
+    paper_level: float = 255.0  # grey level of the paper around the box before the light was flattened
 
 
 def remove_streaks(gray: np.ndarray) -> np.ndarray:
@@ -73,8 +77,81 @@ def warp(gray: np.ndarray, registration: Registration, width_mm: float, height_m
     gray = remove_streaks(gray)
     scale = np.diag([1 / T.WARP_PX_PER_MM, 1 / T.WARP_PX_PER_MM, 1.0])
     size = (round(width_mm * T.WARP_PX_PER_MM), round(height_mm * T.WARP_PX_PER_MM))
+    if registration.correction is not None:  # a map one homography cannot follow (stretch, curl)
+        map_x, map_y = registration.page_maps(size, T.WARP_PX_PER_MM)
+        return cv2.remap(gray, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=255)
     return cv2.warpPerspective(gray, registration.homography @ scale, size,
                                flags=cv2.INTER_AREA | cv2.WARP_INVERSE_MAP, borderValue=255)
+
+
+def remove_dust_lines(page: np.ndarray, printed: np.ndarray | None) -> np.ndarray:
+    """Lighten dust lines that run down part of the page only, and unevenly (``remove_streaks``
+    takes those running its whole height): thin dark features (narrower than
+    ``DUST_MAX_WIDTH_MM`` across) that stay thin over ``DUST_MIN_LENGTH_MM`` down the page. A
+    pen stroke crossing the line stays (it is wide across), and so does what the blank form
+    prints there (a printed rule is no dust)."""
+    k = T.WARP_PX_PER_MM
+    across = cv2.getStructuringElement(cv2.MORPH_RECT, (2 * round(T.DUST_MAX_WIDTH_MM * k / 2) + 1, 1))
+    depth = cv2.subtract(cv2.morphologyEx(page, cv2.MORPH_CLOSE, across), page)  # thin dark, by how much
+    # followed down the page at a few rows per mm (a line's length needs no finer grain), widened
+    # first: a line drawn on a skewed page drifts across columns
+    rows = round(page.shape[0] * T.DUST_ROWS_PER_MM / k)
+    wide = cv2.dilate(cv2.resize(depth, (page.shape[1], rows), interpolation=cv2.INTER_AREA),
+                      np.ones((1, 2 * T.DUST_DRIFT_PX + 1), np.uint8))
+    down = cv2.getStructuringElement(cv2.MORPH_RECT, (1, round(T.DUST_MIN_LENGTH_MM * T.DUST_ROWS_PER_MM)))
+    found = (cv2.morphologyEx(wide, cv2.MORPH_OPEN, down) >= T.STREAK_MIN_DEPTH).view(np.uint8)
+    if not found.any():
+        return page
+    widened = cv2.dilate(found, np.ones((3, 2 * T.DUST_DRIFT_PX + 1), np.uint8))
+    lines = cv2.resize(widened, (page.shape[1], page.shape[0]), interpolation=cv2.INTER_NEAREST).astype(bool)
+    if printed is not None:
+        lines &= ~printed
+    out = page.copy()
+    out[lines] = cv2.add(page, depth)[lines]
+    return out
+
+
+def flatten_light(page: np.ndarray, printed: np.ndarray | None, boxes: Sequence[ManifestBox],
+                  scanned: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """(the page divided by its own paper, the paper's grey level everywhere), so that a light
+    gradient, grey or yellowed paper or a lid's shadow leave the paper white and the ink as dark
+    against it as it was. The paper is estimated from pixels that the blank form leaves blank,
+    outside every box, lighter than the estimate so far (a mark is no paper)."""
+    small, valid = _paper_pixels(page, printed, boxes, scanned)
+    paper = _normalised_blur(small, valid)
+    for _ in range(T.PAPER_PASSES):
+        valid &= small >= paper - T.PAPER_INK_MARGIN
+        paper = _normalised_blur(small, valid)
+    level = cv2.resize(np.clip(paper, 1, 255).astype(np.uint8), (page.shape[1], page.shape[0]),
+                       interpolation=cv2.INTER_LINEAR)
+    return cv2.divide(page, level, scale=255), level
+
+
+def _paper_pixels(page, printed, boxes, scanned) -> tuple[np.ndarray, np.ndarray]:
+    """The page at ``PAPER_PX_PER_MM`` and where it shows paper only (no printing, no box, scanned)."""
+    f = T.PAPER_PX_PER_MM / T.WARP_PX_PER_MM
+    small = cv2.resize(page, None, fx=f, fy=f, interpolation=cv2.INTER_AREA).astype(np.float32)
+    size = (small.shape[1], small.shape[0])
+    valid = np.ones(small.shape, bool)
+    for mask, keep in ((printed, False), (scanned, True)):
+        if mask is not None:  # a block counts only if none of its pixels is printed, all scanned
+            share = cv2.resize(mask.view(np.uint8) * np.uint8(255), size, interpolation=cv2.INTER_AREA)
+            valid &= (share > 255 - T.PAPER_BLOCK_SLACK) if keep else (share < T.PAPER_BLOCK_SLACK)
+    k = T.PAPER_PX_PER_MM
+    for box in boxes:  # a box's inside is no paper (a fill would pass for a shadow); its ring is, unless inked
+        x, y, w, h = grow(box["rect"], T.OUTLINE_MARGIN_MM)
+        valid[max(0, int(y * k)):int(np.ceil((y + h) * k)), max(0, int(x * k)):int(np.ceil((x + w) * k))] = False
+    return small, valid
+
+
+def _normalised_blur(small: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """The mean of the valid pixels near each pixel (Gaussian weights): holes are bridged from
+    around them; far from any valid pixel, the median of all of them."""
+    sigma = T.PAPER_SIGMA_MM * T.PAPER_PX_PER_MM
+    weight = cv2.GaussianBlur(valid.astype(np.float32), (0, 0), sigma)
+    total = cv2.GaussianBlur(np.where(valid, small, 0).astype(np.float32), (0, 0), sigma)
+    fallback = float(np.median(small[valid])) if valid.any() else float(np.percentile(small, 90))
+    return np.where(weight > T.PAPER_MIN_WEIGHT, total / np.maximum(weight, 1e-6), fallback)
 
 
 def despeckle(page: np.ndarray) -> np.ndarray:
@@ -97,17 +174,29 @@ def scanned_area(image_shape: tuple[int, ...], registration: Registration, page_
     return mask.astype(bool)
 
 
-def calibrate(page: np.ndarray, marks: dict[str, list[float]], scanned: np.ndarray | None = None) -> Calibration:
-    """Black from the solid registration marks, white from the scanned paper around them."""
+def calibrate(page: np.ndarray, marks: dict[str, list[float]], scanned: np.ndarray | None = None,
+              printed: np.ndarray | None = None) -> Calibration:
+    """Black from the solid registration marks, white from the scanned paper around them. A
+    mark outside the scan (a lost corner) says nothing: black then comes from the other marks,
+    or from what the blank form prints (``printed``), and white from the page's paper."""
     blacks, whites = [], []
     for rect in marks.values():
-        blacks.append(np.median(crop(page, rect, inset=1.5)))
+        if scanned is not None and crop(scanned, rect).mean() < 1.0:
+            continue
+        black = float(np.median(crop(page, rect, inset=1.5)))
         around = crop(page, grow(rect, 6.0))
         if scanned is not None:
             paper = around[crop(scanned, grow(rect, 6.0))]
             around = paper if paper.size * 4 >= around.size else around  # a mark at the scan's very edge
-        whites.append(np.percentile(around, 95))
-    white, black = float(np.median(whites)), float(np.median(blacks))
+        white = float(np.percentile(around, 95))
+        whites.append(white)
+        if black <= white - T.MARK_MIN_CONTRAST:  # not a mark torn or painted off with its corner
+            blacks.append(black)
+    seen = page[scanned] if scanned is not None and scanned.any() else page
+    white = float(np.median(whites)) if whites else float(np.percentile(seen, 90))
+    if not blacks and printed is not None and (printed & (scanned if scanned is not None else True)).any():
+        blacks.append(float(np.percentile(page[printed & (scanned if scanned is not None else True)], 10)))
+    black = float(np.median(blacks)) if blacks else 0.0
     return Calibration(white, min(black, white - 40))  # a faded mark must not make ink invisible
 
 
@@ -153,8 +242,31 @@ def read_box(page: np.ndarray, box: ManifestBox, calibration: Calibration, print
     return BoxReading(box["id"], inside, pencil, _busiest_side(dark & free, free),
                       trace=_fraction(crop(speckled, box["rect"], inset=T.BOX_INSET_MM), calibration.pencil),
                       paper_ink=float(np.count_nonzero(dark[paper])) / max(1, paper_dots.size),
-                      paper_dots=_fraction(paper_dots, calibration.pencil), cells=_cells(inner, shape),
-                      off_cross=_off_cross(inner, shape))
+                      paper_dots=_fraction(paper_dots, calibration.pencil), **_shape(inner, shape, calibration.pencil, max(inside, pencil)))
+
+
+def _shape(inner: np.ndarray, threshold: float, pencil: float, ink: float) -> dict:
+    """The shape of the ink, where a decision needs it: a box's score is its ink minus the
+    page's baseline, so a box with less ink than a rule's threshold never reaches the rule."""
+    shape: dict = {}
+    if ink >= T.MARKED_MIN:
+        shape["stroke"] = _stroke(inner, pencil)
+    if ink >= T.FILLED_DOUBT_MIN:
+        shape.update(cells=_cells(inner, threshold), off_cross=_off_cross(inner, threshold))
+    return shape
+
+
+def _stroke(inner: np.ndarray, threshold: float) -> float:
+    """A pen draws strokes; a copier's speckle and toner dust are separate dots: the size of the
+    largest connected patch of ink tells them apart (the longer side of its bounding box)."""
+    ink = (inner < threshold).astype(np.uint8)
+    ink[:T.STROKE_FRAME_PX], ink[-T.STROKE_FRAME_PX:] = 0, 0  # the outline's blur, which bleeding ink widens,
+    ink[:, :T.STROKE_FRAME_PX], ink[:, -T.STROKE_FRAME_PX:] = 0, 0  # would join dots near the edge into a "stroke"
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if count <= 1:
+        return 0.0
+    longest = float(np.max(np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT])))
+    return longest / min(inner.shape)  # of the inside's side: a small box holds a small tick
 
 
 def _cells(inner: np.ndarray, threshold: float) -> tuple[float, ...]:
@@ -187,7 +299,12 @@ def _around(free: np.ndarray) -> np.ndarray:
 def nearest_to(rect: list[float], others: Sequence[Sequence[float]], area: list[float], shape: tuple[int, int]) -> np.ndarray:
     """Pixels of ``area`` (a mm rect cropped to ``shape``) at least as near ``rect`` as any of
     ``others``: ink between two close boxes is the nearer one's (a mark overflowing its box
-    into the gap is no mark beside the other)."""
+    into the gap is no mark beside the other). Pages of one layout share their boxes: kept."""
+    return _nearest_to(tuple(rect), tuple(tuple(o) for o in others), tuple(area), tuple(shape))
+
+
+@functools.lru_cache(maxsize=T.NEAREST_CACHE)
+def _nearest_to(rect: tuple, others: tuple, area: tuple, shape: tuple) -> np.ndarray:
     k = T.WARP_PX_PER_MM
     x0, y0 = max(0, round(area[0] * k)), max(0, round(area[1] * k))
     ys, xs = ((np.arange(n) + start + 0.5) / k for n, start in zip(shape, (y0, x0), strict=False))
@@ -195,6 +312,7 @@ def nearest_to(rect: list[float], others: Sequence[Sequence[float]], area: list[
     nearest = np.ones(shape, bool)
     for other in others:
         nearest &= own <= _distance(other, xs, ys)
+    nearest.flags.writeable = False  # shared between pages
     return nearest
 
 
@@ -232,12 +350,33 @@ def _fraction(pixels: np.ndarray, threshold: float) -> float:
 
 
 def read_boxes(page: np.ndarray, boxes: list[ManifestBox], calibration: Calibration,
-               reference: np.ndarray | None = None, speckled: np.ndarray | None = None) -> list[BoxReading]:
+               reference: np.ndarray | None = None, speckled: np.ndarray | None = None,
+               paper: np.ndarray | None = None) -> list[BoxReading]:
     """All boxes, each scored against the median box of this page (most boxes are empty);
     with the blank form's picture (``reference``), what it prints around boxes is not ink."""
     printed = printed_ink(reference) if reference is not None else None
-    return with_baseline([read_box(page, box, calibration, printed, speckled, near)
-                          for box, near in zip(boxes, close_boxes(boxes), strict=False)], [box["kind"] for box in boxes])
+    readings = with_baseline([read_box(page, box, calibration, printed, speckled, near)
+                              for box, near in zip(boxes, close_boxes(boxes), strict=False)], [box["kind"] for box in boxes])
+    return [in_sight(r, page, box, calibration, reference, paper) for r, box in zip(readings, boxes, strict=True)]
+
+
+def in_sight(reading: BoxReading, page: np.ndarray, box: ManifestBox, calibration: Calibration,
+             reference: np.ndarray | None, paper: np.ndarray | None) -> BoxReading:
+    """How much of the box's printed outline the scan shows (none: the box is outside the image,
+    under a lost corner or a painted band), and how dark its paper was before flattening."""
+    outline = 1.0
+    if reference is not None:
+        drawn = crop(reference, grow(box["rect"], T.OUTLINE_MARGIN_MM)) < 128
+        seen = crop(page, grow(box["rect"], T.OUTLINE_MARGIN_MM)) < calibration.pencil  # faded, striped: still there
+        side, mid = round(2 * T.OUTLINE_MARGIN_MM * T.WARP_PX_PER_MM), seen.shape[0] // 2
+        # each half of each upright side on its own: a box half under a torn corner shows half its
+        # outline. Not the horizontal sides: a copier's banding can wipe a thin horizontal line
+        # out entirely, and leaves an upright one dashed.
+        halves = [np.s_[side:mid, :side], np.s_[mid:-side, :side], np.s_[side:mid, -side:], np.s_[mid:-side, -side:]]
+        shown = [float(seen[h][drawn[h]].mean()) for h in halves if drawn[h].any()]
+        outline = min(shown) if shown else 1.0
+    level = float(np.median(crop(paper, grow(box["rect"], T.RING_MM)))) if paper is not None else 255.0
+    return replace(reading, outline=outline, paper_level=level)
 
 
 def zone_ink(page: np.ndarray, rect: list[float], calibration: Calibration) -> float:

@@ -33,11 +33,15 @@ from cagettes.scan.measure import (
     calibrate,
     crop,
     despeckle,
+    flatten_light,
+    printed_ink,
     read_boxes,
+    remove_dust_lines,
     scanned_area,
     warp,
     zone_ink,
 )
+from cagettes.scan.photo import find_sheet, sheet_from_codes
 from cagettes.scan.register import (
     Registration,
     RegistrationError,
@@ -73,18 +77,46 @@ class PageResult:
 def recognise(gray: np.ndarray, manifest: Manifest, pages_by_id: dict[str, ManifestPage], secret: str,
               draw: bool = True, reference: Callable[[ManifestPage], np.ndarray | None] | None = None) -> PageResult:
     """``reference(page)`` may give the blank printed page on the normalised grid (see
-    ``scan.reference``), so that printing around boxes is never mistaken for a mark."""
+    ``scan.reference``), so that printing around boxes is never mistaken for a mark.
+    A phone photo is first straightened and its light flattened (``scan.photo``): it is then
+    read as a scan; one too small, too blurred or without a sheet to be seen is refused."""
+    sheet = find_sheet(gray)
+    no_sheet = sheet.kind == "refused" and sheet.reason == "photo_no_sheet"
+    if sheet.kind == "refused" and not no_sheet:
+        measured = [f"{name} {value:.2f}" for name, value in
+                    (("effective_dpi", sheet.effective_dpi), ("sharpness", sheet.sharpness)) if value is not None]
+        return PageResult(REJECTED, sheet.reason, detail=", ".join(measured))
+    if sheet.kind == "photo" and sheet.image is not None:
+        gray = sheet.image
     ident = identify(gray, secret, manifest["month"])
+    if ident.page_id is None and no_sheet and ident.reason == "unreadable_code":
+        # No sheet outlined and no code read: a photo of something else, or of the sheet on a
+        # table as light as it. A page whose codes read is read as it is (a scan on a light lid).
+        return PageResult(REJECTED, "photo_no_sheet", ident.text, detail=ident.detail)
     if ident.page_id is None:
         return PageResult(REJECTED, ident.reason, ident.text, detail=ident.detail)
     page = pages_by_id.get(ident.text)
     if page is None:
         return PageResult(REJECTED, "not_in_manifest", ident.text)
     blank = reference(page) if reference else None
+    layout = manifest["layouts"][page["layout"]]
     try:
-        registration = register_page(gray, manifest["layouts"][page["layout"]], ident.codes, blank)
+        registration = register_page(gray, layout, ident.codes, blank)
     except RegistrationError as error:
-        return PageResult(REJECTED, "registration_failed", ident.text, page, detail=error.detail)
+        # A photo whose sheet was not outlined (a table as light as paper) and did not register
+        # as it is: straightened from its two codes, its light flattened, and registered again.
+        straightened = sheet_from_codes(gray, layout["qr"], ident.codes) if no_sheet else None
+        if straightened is not None and straightened.kind == "refused":
+            return PageResult(REJECTED, straightened.reason, ident.text, page, detail=f"effective_dpi {straightened.effective_dpi:.2f}"
+                              + (f", sharpness {straightened.sharpness:.2f}" if straightened.sharpness is not None else ""))
+        again = identify(straightened.image, secret, manifest["month"]) if straightened is not None and straightened.image is not None else None
+        if straightened is None or straightened.image is None or again is None or again.text != ident.text:
+            return PageResult(REJECTED, "registration_failed", ident.text, page, detail=error.detail)
+        gray = straightened.image
+        try:
+            registration = register_page(gray, layout, again.codes, blank)
+        except RegistrationError as still:
+            return PageResult(REJECTED, "registration_failed", ident.text, page, detail=still.detail)
     return read_page(gray, manifest, page, registration, draw, blank)
 
 
@@ -110,11 +142,14 @@ class Measured:
 
 def measure_page(gray, manifest: Manifest, page: ManifestPage, registration, blank: np.ndarray | None) -> Measured:
     layout = manifest["layouts"][page["layout"]]
-    speckled = warp(gray, registration, layout["width"], layout["height"])
-    flat = despeckle(speckled)
-    calibration = calibrate(flat, layout["marks"], scanned_area(gray.shape, registration, flat.shape))
     boxes = page_boxes(manifest, page)
-    readings = read_boxes(flat, boxes, calibration, blank, speckled)
+    printed = printed_ink(blank) if blank is not None else None
+    speckled = remove_dust_lines(warp(gray, registration, layout["width"], layout["height"]), printed)
+    scanned = scanned_area(gray.shape, registration, speckled.shape)
+    speckled, paper = flatten_light(speckled, printed, boxes, scanned)
+    flat = despeckle(speckled)
+    calibration = calibrate(flat, layout["marks"], scanned, printed)
+    readings = read_boxes(flat, boxes, calibration, blank, speckled, paper)
     empty_max, trace_max = page_empty_max(readings), page_trace_max(readings)
     return Measured(flat, calibration, boxes, readings, {r.id: decide_box(r, empty_max, trace_max) for r in readings})
 

@@ -82,6 +82,9 @@ def loaded(page: Page, selector: str) -> int:
 def test_deciding_with_the_keyboard_and_the_mouse_then_undoing(browser, url, month):
     items = rv.queue(month.review)
     assert len(items) >= 2, "the scans gave fewer than 2 doubtful boxes: see tests/review_scans.py"
+    for extra in items[3:]:  # the steps below walk through three cards at most: settle the others first
+        rv.decide_box(month.review, extra.page, extra.box["id"], "empty", "Samia")
+    items = items[:3]
     form = items[0].form
     page = open_page(browser, url)
     assert page.locator("[data-card]").count() == len(items)

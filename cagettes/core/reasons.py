@@ -39,6 +39,9 @@ REASONS: tuple[Reason, ...] = (
     Reason("bad_signature", "page", "the identifier's signature is wrong: forged or copied by hand"),
     Reason("not_in_manifest", "page", "a well-signed identifier that this month never printed"),
     Reason("registration_failed", "page", "the page could not be fitted to its printed layout"),
+    Reason("photo_blurred", "page", "a phone photo too blurred for its marks to be trusted (shaken or out of focus)"),
+    Reason("photo_too_small", "page", "a phone photo in which the sheet is too small (under 120 px per inch of paper)"),
+    Reason("photo_no_sheet", "page", "a phone photo in which no sheet's outline was found, nor any code read"),
     Reason("internal_error", "page", "a bug while reading the page: kept, with its trace, for the developers"),
     Reason("needs_identity", "review", "no QR code could be read on a page with ink: a volunteer types the "
            "identifier printed in clear, then the page is read as that one"),
@@ -47,6 +50,8 @@ REASONS: tuple[Reason, ...] = (
     Reason("filled_band", "doubt", "a box between marked and filled (cancelled?)"),
     Reason("beside", "doubt", "ink touching the box's edge: a stroke from beside it?"),
     Reason("trace", "doubt", "a few dots left in the box: a mark the scanner erased?"),
+    Reason("unseen", "doubt", "the box is not in the image (outside the frame, a lost corner or edge): look at the paper"),
+    Reason("too_dark", "doubt", "the box lies in a shadow too dark to tell a light mark from the paper"),
     Reason("several_marked", "doubt", "several quantities marked for one product"),
     Reason("filled_alone", "doubt", "a filled box with nothing else marked: cancelled or chosen?"),
     Reason("box_doubtful", "doubt", "a line holding a doubtful box"),

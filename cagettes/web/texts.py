@@ -87,6 +87,8 @@ MESSAGES: Messages = {
     "why_filled_band": N_("Presque remplie : cochée ou annulée ?"),
     "why_trace": N_("Quelques points dans la case (trait effacé par le scanner ?)"),
     "why_beside": N_("Un trait touche le bord de la case"),
+    "why_unseen": N_("Case absente de l'image (bord ou coin perdu au scan) : regardez le papier"),
+    "why_too_dark": N_("Case dans une ombre trop sombre : regardez le papier"),
     "why_several_marked": N_("Plusieurs quantités cochées pour ce produit"),
     "why_filled_alone": N_("Une case remplie seule : annulée ou choisie ?"),
     "why_box_doubtful": N_("une case douteuse"),
