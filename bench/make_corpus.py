@@ -1,7 +1,7 @@
 """Write a corpus of synthetic returned forms: scanned-looking images and the truth of every box.
 
     python bench/make_corpus.py --out DIR --pages N [--dpi 300] [--seed 1] [--manifest PATH]
-                                [--format jpg|png|tif] [--color] [--clean] [--capture]
+                                [--format jpg|png|tif] [--color] [--clean] [--capture] [--heldout]
 
 Needs a printed month. With ``--manifest`` (``output/<month>/private/manifest.json`` of a
 workspace), its bundles are used. Without it, the sample association is initialised in
@@ -12,7 +12,9 @@ boxes are) and the workspace's secret (to check the page identifiers).
 Written in DIR: ``00001.jpg``..., ``truth.jsonl`` (one line per image: file, page_id, layout,
 dpi, truth; see cagettes/simulate/corpus.py) and ``corpus.json`` (the settings, to reproduce the corpus).
 ``--capture`` adds the capture damage of cagettes/simulate/capture.py (its defaults); the truth
-then lists the boxes a lost edge or corner cut off (``unseen_boxes``).
+then lists the boxes a lost edge or corner cut off (``unseen_boxes``). ``--heldout`` adds the
+damage of cagettes/simulate/heldout.py (its defaults), which the scanner was never tuned on:
+creases, stains, binder holes, margin notes, second-generation copies, halftone, double JPEG.
 Printed: pages, time per page, how many boxes of each style, peak memory.
 """
 from __future__ import annotations
@@ -30,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a ch
 
 from cagettes.simulate import capture as capture_damage
 from cagettes.simulate import corpus
+from cagettes.simulate import heldout as heldout_damage
 
 
 def printed_month(root: Path, month: str) -> Path:
@@ -69,6 +72,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--clean", action="store_true", help="no scanner damage (Degradation.off())")
     parser.add_argument("--capture", action="store_true",
                         help="also capture damage: paper, toner, lost edges, stretch, curl, light, dust (Capture())")
+    parser.add_argument("--heldout", action="store_true",
+                        help="also held-out damage the scanner was never tuned on: creases, stains, holes, "
+                             "margin notes, copies of copies, halftone, double JPEG (HeldOut())")
     return parser.parse_args(argv)
 
 
@@ -90,13 +96,16 @@ def main(argv: list[str] | None = None) -> int:
     degradation = corpus.Degradation.off() if args.clean else corpus.Degradation()
     policy = corpus.FillPolicy()
     capture = capture_damage.Capture() if args.capture else None
+    heldout = heldout_damage.HeldOut() if args.heldout else None
     started = time.perf_counter()
     paths = corpus.generate(manifest, args.out, pages=args.pages, dpi=args.dpi, seed=args.seed, policy=policy,
-                            degradation=degradation, fmt=args.format, color=args.color, capture=capture)
+                            degradation=degradation, fmt=args.format, color=args.color, capture=capture,
+                            heldout=heldout)
     settings = {"manifest": str(Path(manifest).resolve()), "pages": args.pages, "dpi": args.dpi, "seed": args.seed,
                 "format": args.format, "color": args.color, "policy": dataclasses.asdict(policy),
                 "degradation": dataclasses.asdict(degradation),
-                "capture": dataclasses.asdict(capture) if capture is not None else None}
+                "capture": dataclasses.asdict(capture) if capture is not None else None,
+                "heldout": dataclasses.asdict(heldout) if heldout is not None else None}
     (args.out / "corpus.json").write_text(json.dumps(settings, indent=1, ensure_ascii=False), encoding="utf-8")
     summary(args.out, started, len(paths))
     return 0

@@ -3,14 +3,18 @@ people really mark paper, the damage scanners and copiers do, and the truth of e
 
     render_page(pdf_path, index, dpi, color=False) -> ndarray           grey (H, W) or BGR (H, W, 3), uint8
     fill_page(image, boxes, zones, dpi, rng, policy=None, products=None, carried_total=0) -> (ndarray, truth)
-    degrade(image, dpi, rng, settings=None, qr=None, capture=None) -> (ndarray, params)
+    degrade(image, dpi, rng, settings=None, qr=None, capture=None, heldout=None, avoid_mm=None)
+        -> (ndarray, params)
     iter_samples(manifest_path, pages=10, dpi=300, seed=0, policy=None, degradation=None,
-                 color=False, page_ids=None, capture=None) -> iterator of (ndarray, truth)
+                 color=False, page_ids=None, capture=None, heldout=None) -> iterator of (ndarray, truth)
     generate(manifest_path, out_dir, pages=10, dpi=300, seed=0, policy=None, degradation=None,
-             fmt="jpg", color=False, page_ids=None, capture=None) -> list[Path]
+             fmt="jpg", color=False, page_ids=None, capture=None, heldout=None) -> list[Path]
 
 ``capture`` (a ``capture.Capture``) adds what real capture does beyond ``Degradation``: paper
 tone, toner defects, a lost edge or corner, feeder stretch, curl, uneven light, shadows, dust.
+``heldout`` (a ``heldout.HeldOut``) adds damage the scanner was never tuned on: creases,
+stains, binder holes, margin notes, a copy of a copy, halftone, a JPEG saved twice
+(``degradation["heldout"]``); the truth is unchanged (no box is touched).
 
 Everything is drawn in the page's own pixel grid (manifest millimetres x dpi / 25.4) with OpenCV,
 one page at a time: memory stays flat whatever the number of pages. The same seed gives the
@@ -57,7 +61,9 @@ import numpy as np
 
 from cagettes.core.records import Manifest, ManifestBox, ManifestPage, ManifestProduct, Rect
 from cagettes.simulate import capture as capture_damage
+from cagettes.simulate import heldout as heldout_damage
 from cagettes.simulate.capture import Capture
+from cagettes.simulate.heldout import HeldOut
 
 STATES = ("empty", "marked", "cancelled")
 STYLES = ("tick", "cross", "light_tick", "pencil_cross", "felt_cross", "scribble", "overflow", "beside",
@@ -728,11 +734,14 @@ def _fill_zones(sheet: _Sheet, zones: dict[str, Rect]) -> dict:
 # ---------------------------------------------------------------- degrading
 
 def degrade(image: np.ndarray, dpi: int, rng: np.random.Generator, settings: Degradation | None = None,
-            qr: Sequence[Sequence[float]] | None = None, capture: Capture | None = None) -> tuple[np.ndarray, dict]:
+            qr: Sequence[Sequence[float]] | None = None, capture: Capture | None = None,
+            heldout: HeldOut | None = None,
+            avoid_mm: Sequence[Sequence[float]] | None = None) -> tuple[np.ndarray, dict]:
     """A scanned copy of ``image``, and what was done to it. ``qr`` (the page's two code
     rectangles, mm) allows the damaged-corner step. ``capture`` adds the sheet's damage before
-    the geometry and the scan's light and dirt after it (``params["capture"]``). The input is
-    left untouched."""
+    the geometry and the scan's light and dirt after it (``params["capture"]``). ``heldout``
+    adds its margin notes (clear of the ``avoid_mm`` rects) before the geometry and its other
+    damage after capture's (``params["heldout"]``). The input is left untouched."""
     s = settings or Degradation()
     params: dict = {"qr_damaged": 0}
     out = image.copy()
@@ -741,6 +750,10 @@ def degrade(image: np.ndarray, dpi: int, rng: np.random.Generator, settings: Deg
     # a child stream (spawning leaves rng's state alone): with or without capture damage, the
     # same seed gives the same geometry and pixel steps
     crng = rng.spawn(1)[0] if capture is not None else rng
+    hrng = rng.spawn(1)[0] if heldout is not None else rng  # spawned after capture's: its child is unchanged
+    if heldout is not None:  # ink on the sheet, like the member's, before the sheet's own damage
+        out, params["heldout"] = heldout_damage.held_out(out, dpi, hrng, heldout, heldout_damage.SHEET_STEPS,
+                                                         avoid_mm=avoid_mm)
     if capture is not None:
         out, params["capture"] = capture_damage.capture(out, dpi, crng, capture, capture_damage.SHEET_STEPS)
     out, params["geometry"] = _geometry(out, dpi, rng, s)
@@ -751,6 +764,9 @@ def degrade(image: np.ndarray, dpi: int, rng: np.random.Generator, settings: Deg
         out, scan = capture_damage.capture(out, dpi, crng, capture, capture_damage.SCAN_STEPS)
         scan.pop("matrix")
         params["capture"].update(scan)
+    if heldout is not None:
+        out, scan = heldout_damage.held_out(out, dpi, hrng, heldout, heldout_damage.SCAN_STEPS)
+        params["heldout"].update(scan)
     for name, step in _PIXEL_STEPS:
         if rng.random() < getattr(s, f"p_{name}"):
             out, params[name] = step(out, dpi, rng, s)
@@ -906,7 +922,7 @@ def select_pages(manifest: Manifest, count: int, rng: np.random.Generator) -> li
 def iter_samples(manifest_path: Path | str, pages: int = 10, dpi: int = 300, seed: int = 0,
                  policy: FillPolicy | None = None, degradation: Degradation | None = None,
                  color: bool = False, page_ids: Sequence[str] | None = None,
-                 capture: Capture | None = None) -> Iterator[tuple[np.ndarray, dict]]:
+                 capture: Capture | None = None, heldout: HeldOut | None = None) -> Iterator[tuple[np.ndarray, dict]]:
     """(degraded image, truth) for ``pages`` pages of a printed month, one page in memory at a
     time. ``page_ids`` picks exact pages instead (in that order; ``pages`` is then ignored).
     With ``capture``, the truth also lists ``unseen_boxes``: boxes the lost band cut off."""
@@ -922,18 +938,22 @@ def iter_samples(manifest_path: Path | str, pages: int = 10, dpi: int = 300, see
         for k, page in enumerate(chosen):
             rng = np.random.default_rng([seed, 1, k])
             yield _sample(manifest, page, pdfs.render(page["pdf"], page["pdf_page"], dpi, color), dpi, rng,
-                          policy, degradation, totals, capture)
+                          policy, degradation, totals, capture, heldout=heldout)
 
 
 def _sample(manifest: Manifest, page: ManifestPage, image: np.ndarray, dpi: int, rng, policy, degradation,
-            totals: dict, capture: Capture | None = None) -> tuple[np.ndarray, dict]:
+            totals: dict, capture: Capture | None = None, heldout: HeldOut | None = None) -> tuple[np.ndarray, dict]:
     layout = manifest["layouts"][page["layout"]]
     boxes = layout["boxes"] + page["extra_boxes"]
     carried = totals.get(page["form"], Decimal("0"))
     filled, truth = fill_page(image, boxes, layout.get("zones", {}), dpi, rng,
                               policy, manifest["products"], carried_total=carried)
     totals[page["form"]] = carried + Decimal(truth["page_total"])
-    degraded, params = degrade(filled, dpi, rng, degradation, qr=layout.get("qr"), capture=capture)
+    avoid = None
+    if heldout is not None:  # margin notes keep clear of the boxes, the codes and the corner marks
+        avoid = [b["rect"] for b in boxes] + list(layout.get("qr") or []) + list((layout.get("marks") or {}).values())
+    degraded, params = degrade(filled, dpi, rng, degradation, qr=layout.get("qr"), capture=capture,
+                               heldout=heldout, avoid_mm=avoid)
     header = {"page_id": page["id"], "layout": page["layout"], "form": page["form"], "page": page["page"], "dpi": dpi}
     if capture is not None:  # only then: without capture damage the truth stays as it always was
         lost = params["capture"]["lost_band"]
@@ -945,7 +965,8 @@ def _sample(manifest: Manifest, page: ManifestPage, image: np.ndarray, dpi: int,
 
 def generate(manifest_path: Path | str, out_dir: Path | str, pages: int = 10, dpi: int = 300, seed: int = 0,
              policy: FillPolicy | None = None, degradation: Degradation | None = None, fmt: str = "jpg",
-             color: bool = False, page_ids: Sequence[str] | None = None, capture: Capture | None = None) -> list[Path]:
+             color: bool = False, page_ids: Sequence[str] | None = None, capture: Capture | None = None,
+             heldout: HeldOut | None = None) -> list[Path]:
     """Write one image per page (``00001.jpg``...) and ``truth.jsonl`` (one line per image:
     file, page_id, layout, dpi, truth) into ``out_dir``; return the image paths in order."""
     if fmt.lower() not in FORMATS:
@@ -955,7 +976,7 @@ def generate(manifest_path: Path | str, out_dir: Path | str, pages: int = 10, dp
     paths = []
     with (out_dir / "truth.jsonl").open("w", encoding="utf-8") as lines:
         for k, (image, truth) in enumerate(iter_samples(manifest_path, pages, dpi, seed, policy, degradation,
-                                                        color, page_ids, capture)):
+                                                        color, page_ids, capture, heldout=heldout)):
             path = out_dir / f"{k + 1:05d}{FORMATS[fmt.lower()]}"
             _write_image(path, image, dpi)
             record = {"file": path.name, "page_id": truth["page_id"], "layout": truth["layout"], "dpi": dpi,

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from cagettes.simulate.heldout import jpeg_round_trip
+
 A4_MM = (210.0, 297.0)
 MM_PER_INCH = 25.4
 LIGHT_STEP = 8        # light and shadow fields are computed on a grid 8x coarser than the frame
@@ -393,10 +395,4 @@ def _noise(photo: np.ndarray, rng, s: PhotoSettings) -> float:
 
 def _jpeg(photo: np.ndarray, rng, s: PhotoSettings) -> tuple[np.ndarray, int]:
     quality = int(rng.integers(s.jpeg_quality[0], s.jpeg_quality[1] + 1))
-    ok, data = cv2.imencode(".jpg", photo, [cv2.IMWRITE_JPEG_QUALITY, quality])
-    if not ok:
-        raise RuntimeError("JPEG encoding failed")
-    decoded = cv2.imdecode(data, cv2.IMREAD_COLOR)
-    if decoded is None:
-        raise RuntimeError("JPEG decoding failed")
-    return decoded, quality
+    return jpeg_round_trip(photo, quality), quality
