@@ -85,6 +85,8 @@ def decide_box(reading: BoxReading, empty_max: float = T.EMPTY_MAX, trace_max: f
         return BoxDecision(reading.id, DOUBTFUL, 0.0, s, "filled_band")
     if s >= T.MARKED_MIN and reading.stroke < T.MARK_MIN_STROKE:  # dots, no stroke: speckle or a dotted trace
         return BoxDecision(reading.id, DOUBTFUL, 0.0, s, "band")
+    if s >= T.MARKED_MIN and reading.inside < T.FAINT_INSIDE_MAX and reading.crossing >= 2:
+        return BoxDecision(reading.id, DOUBTFUL, 0.0, s, "band")  # a faint line through the box: a stain's rim, a crease
     if s >= T.MARKED_MIN:
         return BoxDecision(reading.id, MARKED, _conf(min(s - T.MARKED_MIN, T.FILLED_DOUBT_MIN - s), T.MARKED_MIN), s)
     if s > empty_max:
@@ -93,6 +95,8 @@ def decide_box(reading: BoxReading, empty_max: float = T.EMPTY_MAX, trace_max: f
         return BoxDecision(reading.id, DOUBTFUL, 0.0, s, "beside")
     if reading.trace > trace_max:
         return BoxDecision(reading.id, DOUBTFUL, 0.0, s, "trace")
+    if reading.faintest >= T.FAINTEST_STROKE:  # a stroke a person sees, lighter than pencil
+        return BoxDecision(reading.id, DOUBTFUL, 0.0, s, "band")
     return BoxDecision(reading.id, EMPTY, _conf(empty_max - s, empty_max), s)
 
 

@@ -46,6 +46,8 @@ class BoxReading:
     cells: tuple[float, ...] = ()  # ink fraction of each of the inner area's 3 × 3 cells, row by row
     off_cross: float = 1.0  # ink fraction of the inside far from both diagonals (see _off_cross)
     outline: float = 1.0  # share of the box's printed outline seen dark in the scan (0: not in the image)
+    faintest: float = 0.0  # the stroke (see _stroke) of the ink just darker than the paper around it
+    crossing: int = 0  # sides of the ring with faint ink: a line crossing the box shows on two or more
     stroke: float = 99.0  # longest side of the largest connected patch of ink inside, over the inside's side (see _stroke)
     paper_level: float = 255.0  # grey level of the paper around the box before the light was flattened
 
@@ -221,28 +223,50 @@ def printed_ink(reference: np.ndarray) -> np.ndarray:
 
 
 def read_box(page: np.ndarray, box: ManifestBox, calibration: Calibration, printed: np.ndarray | None = None,
-             speckled: np.ndarray | None = None, neighbours: Sequence[Sequence[float]] = ()) -> BoxReading:
+             speckled: np.ndarray | None = None, neighbours: Sequence[Sequence[float]] = (),
+             faint: np.ndarray | None = None) -> BoxReading:
     """Ink inside the box, and ink in a ring around it that the blank form does not have and
     that is no nearer to one of its ``neighbours`` (their rects) than to it.
 
     ``speckled``, the page before despeckling, keeps what a binarising scanner left of a
-    light mark: a trail of lone dots, which despeckling removes with the noise."""
+    light mark: a trail of lone dots, which despeckling removes with the noise. ``faint`` is
+    the page's pencil threshold pixel by pixel (see ``faint_levels``), else the calibration's."""
     inner = crop(page, box["rect"], inset=T.BOX_INSET_MM)
     ring = grow(box["rect"], T.RING_MM)
-    dark = crop(page, ring) < calibration.pencil
+    level = (lambda rect, inset=0.0: crop(faint, rect, inset)) if faint is not None else (lambda *_: calibration.pencil)
+    dark = crop(page, ring) < level(ring)
     free = ~crop(printed, ring) if printed is not None else np.ones(dark.shape, bool)
     if neighbours:
         free &= nearest_to(box["rect"], neighbours, ring, dark.shape)
-    inside, pencil = _fraction(inner, calibration.ink), _fraction(inner, calibration.pencil)
+    inner_level = level(box["rect"], T.BOX_INSET_MM)
+    inside, pencil = _fraction(inner, calibration.ink), _fraction(inner, inner_level)
     speckled = page if speckled is None else speckled
     paper = _around(free)
     paper_dots = crop(speckled, ring)[paper]
+    ring_level = level(ring)
     # the shape is read at the threshold that sees the mark: a pencil fill is grey all over
     shape = calibration.ink if inside >= T.PENCIL_SHAPE_RATIO * pencil else calibration.pencil
-    return BoxReading(box["id"], inside, pencil, _busiest_side(dark & free, free),
-                      trace=_fraction(crop(speckled, box["rect"], inset=T.BOX_INSET_MM), calibration.pencil),
+    around = _sides(dark & free, free)
+    return BoxReading(box["id"], inside, pencil, max(around), crossing=sum(a >= T.CROSSING_SIDE_MIN for a in around),
+                      trace=_fraction(crop(speckled, box["rect"], inset=T.BOX_INSET_MM), inner_level),
                       paper_ink=float(np.count_nonzero(dark[paper])) / max(1, paper_dots.size),
-                      paper_dots=_fraction(paper_dots, calibration.pencil), **_shape(inner, shape, calibration.pencil, max(inside, pencil)))
+                      paper_dots=_fraction(paper_dots, ring_level[paper] if faint is not None else ring_level),
+                      **_shape(inner, shape, inner_level, max(inside, pencil)))
+
+
+def faint_levels(page: np.ndarray, calibration: Calibration, level: float = T.PENCIL_LEVEL) -> np.ndarray:
+    """The pencil threshold pixel by pixel: a faint mark is a stroke darker than the paper just
+    around it, not only than the page's paper. The paper just around is the page with every
+    stroke narrower than ``FAINT_PAPER_MM`` closed over (a stain's edge, a crease's shadow, the
+    rim of a coffee ring stay: they are no stroke), and the threshold sits ``PENCIL_LEVEL`` of
+    the contrast under it, never above the calibration's."""
+    size = 2 * round(T.FAINT_PAPER_MM * T.WARP_PX_PER_MM / 2) + 1
+    local = cv2.morphologyEx(page, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
+    margin = max(1, round(level * (calibration.white - calibration.black)))
+    # no paper is darker than a stain makes it: under a fill in pencil the closing finds only pencil
+    local = np.maximum(local, np.uint8(max(0, round(calibration.white - T.FAINT_PAPER_DIP))))
+    ceiling = round(calibration.white - level * (calibration.white - calibration.black))
+    return np.minimum(cv2.subtract(local, margin), ceiling).astype(np.uint8)
 
 
 def _shape(inner: np.ndarray, threshold: float, pencil: float, ink: float) -> dict:
@@ -334,15 +358,15 @@ def _overlap(a: list[float], b: list[float]) -> bool:
     return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
 
 
-def _busiest_side(ink: np.ndarray, free: np.ndarray) -> float:
-    """Ink fraction of the busiest of the four strips around the box: a tick beside a box sits
-    on one side, and would be diluted in the whole ring. The fraction is of the strip's
-    unprinted part, where a mark can show at all (a row's rule or a label may cover most of
-    a strip), but never of less than ``RING_MIN_FREE`` of the strip."""
+def _sides(ink: np.ndarray, free: np.ndarray) -> list[float]:
+    """Ink fraction of each of the four strips around the box (top, bottom, left, right): a tick
+    beside a box sits on one side, and would be diluted in the whole ring. The fraction is of
+    the strip's unprinted part, where a mark can show at all (a row's rule or a label may cover
+    most of a strip), but never of less than ``RING_MIN_FREE`` of the strip."""
     r = max(1, round((T.RING_MM - 0.2) * T.WARP_PX_PER_MM))
     sides = (np.s_[:r], np.s_[-r:], np.s_[r:-r, :r], np.s_[r:-r, -r:])
-    return max(float(np.count_nonzero(ink[s])) / max(1.0, float(np.count_nonzero(free[s])), T.RING_MIN_FREE * ink[s].size)
-               for s in sides)
+    return [float(np.count_nonzero(ink[s])) / max(1.0, float(np.count_nonzero(free[s])), T.RING_MIN_FREE * ink[s].size)
+            for s in sides]
 
 
 def _fraction(pixels: np.ndarray, threshold: float) -> float:
@@ -355,7 +379,10 @@ def read_boxes(page: np.ndarray, boxes: list[ManifestBox], calibration: Calibrat
     """All boxes, each scored against the median box of this page (most boxes are empty);
     with the blank form's picture (``reference``), what it prints around boxes is not ink."""
     printed = printed_ink(reference) if reference is not None else None
-    readings = with_baseline([read_box(page, box, calibration, printed, speckled, near)
+    faint, faintest = faint_levels(page, calibration), faint_levels(page, calibration, T.FAINTEST_LEVEL)
+    readings = with_baseline([replace(read_box(page, box, calibration, printed, speckled, near, faint),
+                                      faintest=_stroke(crop(page, box["rect"], T.BOX_INSET_MM),
+                                                       crop(faintest, box["rect"], T.BOX_INSET_MM)))
                               for box, near in zip(boxes, close_boxes(boxes), strict=False)], [box["kind"] for box in boxes])
     return [in_sight(r, page, box, calibration, reference, paper) for r, box in zip(readings, boxes, strict=True)]
 

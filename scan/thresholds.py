@@ -102,12 +102,18 @@ FILLED_DOUBT_MIN = 0.50  # at or above (and under FILLED_MIN): an even fill, a t
 EVEN_FILL_MIN = 0.55  # an even fill holds at least this much ink in all
 EVEN_FILL_CELL_MIN = 0.30  # ...at least this much in every one of its CELL_GRID² cells
 EVEN_FILL_SIDE_MIN = 0.55  # ...and this much on average in the cells in the middle of its sides
+FAINT_PAPER_MM = 3.0  # mm: strokes narrower than this (a felt pen's 1.8 mm) are closed over to find the paper just around them
+FAINT_PAPER_DIP = 40.0  # grey levels: the paper just around a mark is never taken darker than this under the page's white
 PENCIL_SHAPE_RATIO = 0.5  # ink under the ink threshold below this share of the pencil one: a mark's shape is read at the pencil one
 CROSS_OFF_DISTANCE = 0.2  # inner sides: paper at least this far from both diagonals is "off the cross"
 CROSS_SIDE_MAX = 0.15  # at most this ink off the cross: a dense box is a thick cross, marked (fills: >= 0.22)
 FILL_SIDE_MIN = 0.45  # at least this ink off the cross, and EVEN_FILL_MIN in all: a fill (crosses: 95 % <= 0.49)
 MARK_MIN_STROKE = 0.35  # of the box's inner side: a mark holds a stroke this long (2 mm in a quantity box; a light tick: 2.8 mm); dots alone are doubtful
 STROKE_FRAME_PX = 2  # px on the normalised page: the inside's edge, left out when looking for a stroke
+CROSSING_SIDE_MIN = 0.05  # faint ink fraction of a strip around the box for a line to cross it there
+FAINT_INSIDE_MAX = 0.005  # a mark with less ink than this at the ink threshold is faint (pencil, a stain's rim)
+FAINTEST_LEVEL = 0.06  # of the contrast under the paper around it: ink this faint is no mark, but a stroke of it is worth a look
+FAINTEST_STROKE = 0.5  # of the box's inner side: a stroke this long, however faint, sends an otherwise empty box to review
 RING_DOUBT = 0.04  # ink fraction just outside an otherwise empty box that the blank form does not have: doubtful
 # Dots: the inside before despeckling, for what a binarising scanner left of a light mark.
 TRACE_MIN = 0.002  # fraction of the inside (≈ 4 px of a normal box): above it, on a clean page, doubtful
