@@ -105,11 +105,11 @@ def remove_dust_lines(page: np.ndarray, printed: np.ndarray | None) -> np.ndarra
     if not found.any():
         return page
     widened = cv2.dilate(found, np.ones((3, 2 * T.DUST_DRIFT_PX + 1), np.uint8))
-    lines = cv2.resize(widened, (page.shape[1], page.shape[0]), interpolation=cv2.INTER_NEAREST).astype(bool)
+    lines = cv2.resize(widened, (page.shape[1], page.shape[0]), interpolation=cv2.INTER_NEAREST)
     if printed is not None:
-        lines &= ~printed
+        lines[printed] = 0
     out = page.copy()
-    out[lines] = cv2.add(page, depth)[lines]
+    np.copyto(out, cv2.add(page, depth), where=lines.view(bool))
     return out
 
 
@@ -254,19 +254,20 @@ def read_box(page: np.ndarray, box: ManifestBox, calibration: Calibration, print
                       **_shape(inner, shape, inner_level, max(inside, pencil)))
 
 
-def faint_levels(page: np.ndarray, calibration: Calibration, level: float = T.PENCIL_LEVEL) -> np.ndarray:
-    """The pencil threshold pixel by pixel: a faint mark is a stroke darker than the paper just
-    around it, not only than the page's paper. The paper just around is the page with every
-    stroke narrower than ``FAINT_PAPER_MM`` closed over (a stain's edge, a crease's shadow, the
-    rim of a coffee ring stay: they are no stroke), and the threshold sits ``PENCIL_LEVEL`` of
-    the contrast under it, never above the calibration's."""
+def faint_levels(page: np.ndarray, calibration: Calibration, levels: Sequence[float]) -> list[np.ndarray]:
+    """Faint-ink thresholds pixel by pixel, one per level (a share of the contrast): a faint
+    mark is a stroke darker than the paper just around it, not only than the page's paper.
+    The paper just around is the page with every stroke narrower than ``FAINT_PAPER_MM``
+    closed over (a stain's edge, a crease's shadow, the rim of a coffee ring stay: they are no
+    stroke); each threshold sits its level of the contrast under it, and never above the
+    calibration's own threshold at that level."""
     size = 2 * round(T.FAINT_PAPER_MM * T.WARP_PX_PER_MM / 2) + 1
     local = cv2.morphologyEx(page, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
-    margin = max(1, round(level * (calibration.white - calibration.black)))
     # no paper is darker than a stain makes it: under a fill in pencil the closing finds only pencil
-    local = np.maximum(local, np.uint8(max(0, round(calibration.white - T.FAINT_PAPER_DIP))))
-    ceiling = round(calibration.white - level * (calibration.white - calibration.black))
-    return np.minimum(cv2.subtract(local, margin), ceiling).astype(np.uint8)
+    local = cv2.max(local, max(0, round(calibration.white - T.FAINT_PAPER_DIP)))
+    contrast = calibration.white - calibration.black
+    return [cv2.min(cv2.subtract(local, max(1, round(level * contrast))), round(calibration.white - level * contrast))
+            for level in levels]
 
 
 def _shape(inner: np.ndarray, threshold: float, pencil: float, ink: float) -> dict:
@@ -375,11 +376,12 @@ def _fraction(pixels: np.ndarray, threshold: float) -> float:
 
 def read_boxes(page: np.ndarray, boxes: list[ManifestBox], calibration: Calibration,
                reference: np.ndarray | None = None, speckled: np.ndarray | None = None,
-               paper: np.ndarray | None = None) -> list[BoxReading]:
+               paper: np.ndarray | None = None, printed: np.ndarray | None = None) -> list[BoxReading]:
     """All boxes, each scored against the median box of this page (most boxes are empty);
     with the blank form's picture (``reference``), what it prints around boxes is not ink."""
-    printed = printed_ink(reference) if reference is not None else None
-    faint, faintest = faint_levels(page, calibration), faint_levels(page, calibration, T.FAINTEST_LEVEL)
+    if printed is None and reference is not None:
+        printed = printed_ink(reference)
+    faint, faintest = faint_levels(page, calibration, (T.PENCIL_LEVEL, T.FAINTEST_LEVEL))
     readings = with_baseline([replace(read_box(page, box, calibration, printed, speckled, near, faint),
                                       faintest=_stroke(crop(page, box["rect"], T.BOX_INSET_MM),
                                                        crop(faintest, box["rect"], T.BOX_INSET_MM)))

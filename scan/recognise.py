@@ -149,7 +149,7 @@ def measure_page(gray, manifest: Manifest, page: ManifestPage, registration, bla
     speckled, paper = flatten_light(speckled, printed, boxes, scanned)
     flat = despeckle(speckled)
     calibration = calibrate(flat, layout["marks"], scanned, printed)
-    readings = read_boxes(flat, boxes, calibration, blank, speckled, paper)
+    readings = read_boxes(flat, boxes, calibration, blank, speckled, paper, printed)
     empty_max, trace_max = page_empty_max(readings), page_trace_max(readings)
     return Measured(flat, calibration, boxes, readings, {r.id: decide_box(r, empty_max, trace_max) for r in readings})
 
