@@ -250,7 +250,7 @@ def read_box(page: np.ndarray, box: ManifestBox, calibration: Calibration, print
     return BoxReading(box["id"], inside, pencil, max(around), crossing=sum(a >= T.CROSSING_SIDE_MIN for a in around),
                       trace=_fraction(crop(speckled, box["rect"], inset=T.BOX_INSET_MM), inner_level),
                       paper_ink=float(np.count_nonzero(dark[paper])) / max(1, paper_dots.size),
-                      paper_dots=_fraction(paper_dots, ring_level[paper] if faint is not None else ring_level),
+                      paper_dots=_fraction(paper_dots, np.broadcast_to(ring_level, dark.shape)[paper]),
                       **_shape(inner, shape, inner_level, max(inside, pencil)))
 
 
@@ -264,13 +264,14 @@ def faint_levels(page: np.ndarray, calibration: Calibration, levels: Sequence[fl
     size = 2 * round(T.FAINT_PAPER_MM * T.WARP_PX_PER_MM / 2) + 1
     local = cv2.morphologyEx(page, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
     # no paper is darker than a stain makes it: under a fill in pencil the closing finds only pencil
-    local = cv2.max(local, max(0, round(calibration.white - T.FAINT_PAPER_DIP)))
+    paper = np.maximum(np.arange(256.0), calibration.white - T.FAINT_PAPER_DIP)
     contrast = calibration.white - calibration.black
-    return [cv2.min(cv2.subtract(local, max(1, round(level * contrast))), round(calibration.white - level * contrast))
-            for level in levels]
+    tables = [np.clip(np.minimum(paper - max(1.0, level * contrast), calibration.white - level * contrast), 0, 255)
+              for level in levels]
+    return [cv2.LUT(local, np.round(table).astype(np.uint8)) for table in tables]
 
 
-def _shape(inner: np.ndarray, threshold: float, pencil: float, ink: float) -> dict:
+def _shape(inner: np.ndarray, threshold: float, pencil: float | np.ndarray, ink: float) -> dict:
     """The shape of the ink, where a decision needs it: a box's score is its ink minus the
     page's baseline, so a box with less ink than a rule's threshold never reaches the rule."""
     shape: dict = {}
@@ -281,7 +282,7 @@ def _shape(inner: np.ndarray, threshold: float, pencil: float, ink: float) -> di
     return shape
 
 
-def _stroke(inner: np.ndarray, threshold: float) -> float:
+def _stroke(inner: np.ndarray, threshold: float | np.ndarray) -> float:
     """A pen draws strokes; a copier's speckle and toner dust are separate dots: the size of the
     largest connected patch of ink tells them apart (the longer side of its bounding box)."""
     ink = (inner < threshold).astype(np.uint8)
@@ -370,7 +371,7 @@ def _sides(ink: np.ndarray, free: np.ndarray) -> list[float]:
             for s in sides]
 
 
-def _fraction(pixels: np.ndarray, threshold: float) -> float:
+def _fraction(pixels: np.ndarray, threshold: float | np.ndarray) -> float:
     return float(np.count_nonzero(pixels < threshold)) / max(1, pixels.size)
 
 
