@@ -304,14 +304,17 @@ def _cells(inner: np.ndarray, threshold: float) -> tuple[float, ...]:
 
 
 def _off_cross(inner: np.ndarray, threshold: float) -> float:
-    """Ink in the four triangles between the diagonals, away from them: a cross, however
-    thick, leaves them paper; a fill, a scrawl or a zigzag inks them as much as the rest."""
+    """Ink in the four triangles between the diagonals, away from them (the middle two of the
+    four: a wobbling stroke may ink one, a corner left blank spare one): a cross, however thick,
+    leaves them paper; a fill, a scrawl or a zigzag inks them as much as the rest."""
     h, w = inner.shape
-    u = (np.arange(w) + 0.5) / w - 0.5
-    v = (np.arange(h) + 0.5) / h - 0.5
-    to_diagonal = np.minimum(abs(u[None, :] - v[:, None]), abs(u[None, :] + v[:, None])) / np.sqrt(2)
-    far = to_diagonal >= T.CROSS_OFF_DISTANCE
-    return _fraction(inner[far], threshold) if far.any() else 1.0
+    u = ((np.arange(w) + 0.5) / w - 0.5)[None, :]
+    v = ((np.arange(h) + 0.5) / h - 0.5)[:, None]
+    far = np.minimum(abs(u - v), abs(u + v)) / np.sqrt(2) >= T.CROSS_OFF_DISTANCE
+    ink = inner < threshold
+    triangles = (far & (v < -abs(u)), far & (v > abs(u)), far & (u < -abs(v)), far & (u > abs(v)))
+    shares = sorted(float(ink[t].mean()) for t in triangles if t.any())
+    return (shares[1] + shares[2]) / 2 if len(shares) == 4 else 1.0
 
 
 def _around(free: np.ndarray) -> np.ndarray:

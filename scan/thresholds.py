@@ -106,7 +106,7 @@ FAINT_PAPER_MM = 3.0  # mm: strokes narrower than this (a felt pen's 1.8 mm) are
 FAINT_PAPER_DIP = 40.0  # grey levels: the paper just around a mark is never taken darker than this under the page's white
 PENCIL_SHAPE_RATIO = 0.5  # ink under the ink threshold below this share of the pencil one: a mark's shape is read at the pencil one
 CROSS_OFF_DISTANCE = 0.2  # inner sides: paper at least this far from both diagonals is "off the cross"
-CROSS_SIDE_MAX = 0.15  # at most this ink off the cross: a dense box is a thick cross, marked (fills: >= 0.22)
+CROSS_SIDE_MAX = 0.2  # at most this ink off the cross (the middle two of its four side triangles): a thick cross, marked (fills: >= 0.32)
 FILL_SIDE_MIN = 0.45  # at least this ink off the cross, and EVEN_FILL_MIN in all: a fill (crosses: 95 % <= 0.49)
 MARK_MIN_STROKE = 0.35  # of the box's inner side: a mark holds a stroke this long (2 mm in a quantity box; a light tick: 2.8 mm); dots alone are doubtful
 STROKE_FRAME_PX = 2  # px on the normalised page: the inside's edge, left out when looking for a stroke
