@@ -211,7 +211,10 @@ def recognise_as(gray: np.ndarray, manifest: Manifest, page: ManifestPage, draw:
                  reference: Callable[[ManifestPage], np.ndarray | None] | None = None) -> PageResult:
     """Read ``gray`` as the printed ``page`` a volunteer named, its codes being unreadable: the
     codes' places are found from the corner marks alone (``codes_from_marks``), then the page is
-    registered and read like any other."""
+    registered and read like any other. A phone photo is straightened first, as by ``recognise``."""
+    sheet = find_sheet(gray)
+    if sheet.kind == "photo" and sheet.image is not None:
+        gray = sheet.image
     layout = manifest["layouts"][page["layout"]]
     blank = reference(page) if reference else None
     try:
