@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import cv2
 import numpy as np
+
+from cagettes.simulate.switches import Switches
 
 MM_PER_INCH = 25.4
 STRIP_ROWS = 512   # float work is done by strips of rows: no float copy of a whole 600 dpi page
@@ -30,7 +32,7 @@ CORNERS = ("top_left", "top_right", "bottom_right", "bottom_left")
 
 
 @dataclass
-class Capture:
+class Capture(Switches):
     """Capture damage. Each step runs with its probability ``p_*``; a range (low, high) is drawn
     uniformly. Grey levels are 0-255; px are at 300 dpi and scaled with dpi."""
 
@@ -84,19 +86,8 @@ class Capture:
     p_dust_broken: float = 0.4       # a line with gaps
 
     @classmethod
-    def off(cls) -> "Capture":
-        """No capture damage at all."""
-        off: dict[str, Any] = {f.name: 0.0 for f in fields(cls) if f.name.startswith("p_") and f.name[2:] in STEPS}
-        return cls(**off)
-
-    @classmethod
-    def only(cls, *steps: str, **overrides) -> "Capture":
-        """Only the named steps, always: ``Capture.only("dust", "faded")``."""
-        unknown = set(steps) - set(STEPS)
-        if unknown:
-            raise ValueError(f"unknown capture steps: {', '.join(sorted(unknown))}")
-        always: dict[str, Any] = {f"p_{s}": 1.0 for s in steps}
-        return replace(cls.off(), **always, **overrides)
+    def step_names(cls) -> tuple[str, ...]:
+        return STEPS  # p_dust_broken and the like are chances inside a step
 
 
 def capture(image: np.ndarray, dpi: int, rng: np.random.Generator, settings: Capture | None = None,

@@ -51,7 +51,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -64,6 +64,7 @@ from cagettes.simulate import capture as capture_damage
 from cagettes.simulate import heldout as heldout_damage
 from cagettes.simulate.capture import Capture
 from cagettes.simulate.heldout import HeldOut
+from cagettes.simulate.switches import Switches
 
 STATES = ("empty", "marked", "cancelled")
 STYLES = ("tick", "cross", "light_tick", "pencil_cross", "felt_cross", "scribble", "overflow", "beside",
@@ -171,7 +172,7 @@ class FillPolicy:
 
 
 @dataclass
-class Degradation:
+class Degradation(Switches):
     """What scanners and copiers do. Each step runs with its probability ``p_*``; a range
     (low, high) is drawn uniformly. Pixel quantities are given at 300 dpi and scaled with dpi."""
 
@@ -211,17 +212,6 @@ class Degradation:
     p_qr_damage: float = 0.05        # one code (never both) painted over from its page corner
     qr_damage_fraction: tuple[float, float] = (0.5, 1.0)  # of the code's width and height
 
-    @classmethod
-    def off(cls) -> "Degradation":
-        """No damage at all: the clean filled page (for tests and a reader's upper bound)."""
-        off: dict[str, Any] = {f.name: 0.0 for f in fields(cls) if f.name.startswith("p_")}
-        return cls(**off)
-
-    @classmethod
-    def only(cls, *steps: str, **overrides) -> "Degradation":
-        """Only the named steps, always: ``Degradation.only("upside_down", "blur")``."""
-        always: dict[str, Any] = {f"p_{s}": 1.0 for s in steps}
-        return replace(cls.off(), **always, **overrides)
 
 
 # ---------------------------------------------------------------- rendering

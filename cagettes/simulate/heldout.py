@@ -18,18 +18,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, fields, replace
-from typing import Any
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
+
+from cagettes.simulate.switches import Switches
 
 MM_PER_INCH = 25.4
 STRIP_ROWS = 512   # float work on a whole page is done by strips of rows
 
 
 @dataclass
-class HeldOut:
+class HeldOut(Switches):
     """Held-out damage. Each step runs with its probability ``p_*``; a range (low, high) is drawn
     uniformly. Grey levels are 0-255; px are at 300 dpi and scaled with dpi."""
 
@@ -93,19 +94,8 @@ class HeldOut:
     jpeg_shift_px: tuple[int, int] = (1, 3)          # rows and columns cropped between (each)
 
     @classmethod
-    def off(cls) -> "HeldOut":
-        """No held-out damage at all."""
-        off: dict[str, Any] = {f.name: 0.0 for f in fields(cls) if f.name.startswith("p_") and f.name[2:] in STEPS}
-        return cls(**off)
-
-    @classmethod
-    def only(cls, *steps: str, **overrides) -> "HeldOut":
-        """Only the named steps, always: ``HeldOut.only("crease", "stain")``."""
-        unknown = set(steps) - set(STEPS)
-        if unknown:
-            raise ValueError(f"unknown held-out steps: {', '.join(sorted(unknown))}")
-        always: dict[str, Any] = {f"p_{s}": 1.0 for s in steps}
-        return replace(cls.off(), **always, **overrides)
+    def step_names(cls) -> tuple[str, ...]:
+        return STEPS  # p_crease_vertical and the like are chances inside a step
 
 
 def held_out(image: np.ndarray, dpi: int, rng: np.random.Generator, settings: HeldOut | None = None,
