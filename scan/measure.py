@@ -194,10 +194,10 @@ def calibrate(page: np.ndarray, marks: dict[str, list[float]], scanned: np.ndarr
         whites.append(white)
         if black <= white - T.MARK_MIN_CONTRAST:  # not a mark torn or painted off with its corner
             blacks.append(black)
-    seen = page[scanned] if scanned is not None and scanned.any() else page
-    white = float(np.median(whites)) if whites else float(np.percentile(seen, 90))
-    if not blacks and printed is not None and (printed & (scanned if scanned is not None else True)).any():
-        blacks.append(float(np.percentile(page[printed & (scanned if scanned is not None else True)], 10)))
+    seen = scanned if scanned is not None else np.ones(page.shape, bool)
+    white = float(np.median(whites)) if whites else float(np.percentile(page[seen] if seen.any() else page, 90))
+    if not blacks and printed is not None and (printed & seen).any():
+        blacks.append(float(np.percentile(page[printed & seen], 10)))
     black = float(np.median(blacks)) if blacks else 0.0
     return Calibration(white, min(black, white - 40))  # a faded mark must not make ink invisible
 
@@ -222,35 +222,36 @@ def printed_ink(reference: np.ndarray) -> np.ndarray:
     return cv2.dilate(ink, np.ones((size, size), np.uint8)).astype(bool)
 
 
-def read_box(page: np.ndarray, box: ManifestBox, calibration: Calibration, printed: np.ndarray | None = None,
-             speckled: np.ndarray | None = None, neighbours: Sequence[Sequence[float]] = (),
-             faint: np.ndarray | None = None) -> BoxReading:
+def read_box(page: np.ndarray, box: ManifestBox, calibration: Calibration, faint: Sequence[np.ndarray],
+             printed: np.ndarray | None = None, speckled: np.ndarray | None = None,
+             neighbours: Sequence[Sequence[float]] = ()) -> BoxReading:
     """Ink inside the box, and ink in a ring around it that the blank form does not have and
     that is no nearer to one of its ``neighbours`` (their rects) than to it.
 
     ``speckled``, the page before despeckling, keeps what a binarising scanner left of a
-    light mark: a trail of lone dots, which despeckling removes with the noise. ``faint`` is
-    the page's pencil threshold pixel by pixel (see ``faint_levels``), else the calibration's."""
+    light mark: a trail of lone dots, which despeckling removes with the noise. ``faint`` holds
+    the page's pencil and faintest thresholds pixel by pixel (see ``faint_levels``)."""
     inner = crop(page, box["rect"], inset=T.BOX_INSET_MM)
     ring = grow(box["rect"], T.RING_MM)
-    level = (lambda rect, inset=0.0: crop(faint, rect, inset)) if faint is not None else (lambda *_: calibration.pencil)
-    dark = crop(page, ring) < level(ring)
+    pencil_level, faintest_level = faint
+    ring_level = crop(pencil_level, ring)
+    dark = crop(page, ring) < ring_level
     free = ~crop(printed, ring) if printed is not None else np.ones(dark.shape, bool)
     if neighbours:
         free &= nearest_to(box["rect"], neighbours, ring, dark.shape)
-    inner_level = level(box["rect"], T.BOX_INSET_MM)
+    inner_level = crop(pencil_level, box["rect"], T.BOX_INSET_MM)
     inside, pencil = _fraction(inner, calibration.ink), _fraction(inner, inner_level)
     speckled = page if speckled is None else speckled
     paper = _around(free)
     paper_dots = crop(speckled, ring)[paper]
-    ring_level = level(ring)
     # the shape is read at the threshold that sees the mark: a pencil fill is grey all over
     shape = calibration.ink if inside >= T.PENCIL_SHAPE_RATIO * pencil else calibration.pencil
     around = _sides(dark & free, free)
     return BoxReading(box["id"], inside, pencil, max(around), crossing=sum(a >= T.CROSSING_SIDE_MIN for a in around),
                       trace=_fraction(crop(speckled, box["rect"], inset=T.BOX_INSET_MM), inner_level),
                       paper_ink=float(np.count_nonzero(dark[paper])) / max(1, paper_dots.size),
-                      paper_dots=_fraction(paper_dots, np.broadcast_to(ring_level, dark.shape)[paper]),
+                      paper_dots=_fraction(paper_dots, ring_level[paper]),
+                      faintest=_stroke(inner, crop(faintest_level, box["rect"], T.BOX_INSET_MM)),
                       **_shape(inner, shape, inner_level, max(inside, pencil)))
 
 
@@ -385,10 +386,8 @@ def read_boxes(page: np.ndarray, boxes: list[ManifestBox], calibration: Calibrat
     with the blank form's picture (``reference``), what it prints around boxes is not ink."""
     if printed is None and reference is not None:
         printed = printed_ink(reference)
-    faint, faintest = faint_levels(page, calibration, (T.PENCIL_LEVEL, T.FAINTEST_LEVEL))
-    readings = with_baseline([replace(read_box(page, box, calibration, printed, speckled, near, faint),
-                                      faintest=_stroke(crop(page, box["rect"], T.BOX_INSET_MM),
-                                                       crop(faintest, box["rect"], T.BOX_INSET_MM)))
+    faint = faint_levels(page, calibration, (T.PENCIL_LEVEL, T.FAINTEST_LEVEL))
+    readings = with_baseline([read_box(page, box, calibration, faint, printed, speckled, near)
                               for box, near in zip(boxes, close_boxes(boxes), strict=False)], [box["kind"] for box in boxes])
     return [in_sight(r, page, box, calibration, reference, paper) for r, box in zip(readings, boxes, strict=True)]
 
