@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -204,8 +205,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--crops", type=Path, help="write debug pictures of every silent error there")
     args = parser.parse_args(argv)
     truths = [json.loads(line) for line in (args.corpus / "truth.jsonl").read_text(encoding="utf-8").splitlines()]
-    engine, seconds, summary, _ = run_scan(args.corpus, args.jobs)
-    counts = score(truths, stored(engine), args.corpus, page_boxes_by_id(args.corpus))
+    engine, seconds, summary, tmp = run_scan(args.corpus, args.jobs)
+    try:
+        counts = score(truths, stored(engine), args.corpus, page_boxes_by_id(args.corpus))
+    finally:  # the database and pictures hold nothing to keep: the corpus can be scored again
+        engine.dispose()
+        shutil.rmtree(tmp, ignore_errors=True)
     report(counts, seconds, summary)
     if args.crops:
         from box_crops import write_crops  # beside this file

@@ -101,7 +101,10 @@ def remove_dust_lines(page: np.ndarray, printed: np.ndarray | None) -> np.ndarra
     wide = cv2.dilate(cv2.resize(depth, (page.shape[1], rows), interpolation=cv2.INTER_AREA),
                       np.ones((1, 2 * T.DUST_DRIFT_PX + 1), np.uint8))
     down = cv2.getStructuringElement(cv2.MORPH_RECT, (1, round(T.DUST_MIN_LENGTH_MM * T.DUST_ROWS_PER_MM)))
-    found = (cv2.morphologyEx(wide, cv2.MORPH_OPEN, down) >= T.STREAK_MIN_DEPTH).view(np.uint8)
+    # on a grainy scan every pixel is a little darker than the lightest one beside it: a line
+    # must stand out from that grain (the page's median depth), or the pen strokes would go too
+    baseline = float(np.median(wide))
+    found = (cv2.morphologyEx(wide, cv2.MORPH_OPEN, down) >= T.STREAK_MIN_DEPTH + baseline).view(np.uint8)
     if not found.any():
         return page
     widened = cv2.dilate(found, np.ones((3, 2 * T.DUST_DRIFT_PX + 1), np.uint8))

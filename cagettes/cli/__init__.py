@@ -1,7 +1,8 @@
 """The ``cagettes`` command (also ``python -m cagettes``), built on Click.
 
 ``main(argv)`` returns the exit code instead of exiting, so tests call it in-process:
-0 success, 1 a user-facing problem (all of it printed), 2 a usage error.
+0 success, 1 a user-facing problem (all of it printed), 2 a usage error, 3 a fault nobody
+foresaw (a bug): one sentence says so and where its details were written, never a traceback.
 """
 from __future__ import annotations
 
@@ -13,7 +14,10 @@ import click
 from cagettes.cli import commands
 from cagettes.cli.help import show_usage_error, use_translated_help
 from cagettes.core.errors import CagettesError
-from cagettes.core.i18n import DEFAULT_LANG, LANGS, N_
+from cagettes.core.i18n import DEFAULT_LANG, LANGS, N_, _
+from cagettes.services.incidents import record_incident
+
+INCIDENT_EXIT = 3
 
 
 def build_cli() -> click.Group:
@@ -46,7 +50,22 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as error:
         error.show()
         return error.exit_code
+    except Exception as error:  # the last resort: a bug is said in words, its traceback filed
+        say_incident(error, state)
+        return INCIDENT_EXIT
     return 0
+
+
+def say_incident(error: Exception, state: commands.Context) -> None:
+    lang = state.error_lang() or DEFAULT_LANG
+    try:
+        where = str(record_incident(error, state.workspace_path))
+    except OSError:
+        where = _("(aucun fichier n'a pu être écrit)", lang)
+    click.echo(_("Erreur inattendue de cagettes ({kind}) : ce n'est pas une erreur de votre part. Ce qui était "
+                 "déjà enregistré n'est pas perdu. Le détail est écrit dans {path} (il peut contenir des "
+                 "données personnelles : ne le publiez pas). Envoyez ce fichier à la personne qui s'occupe "
+                 "de cagettes, puis relancez la commande.", lang, kind=type(error).__name__, path=where), err=True)
 
 
 def lang_asked(argv: list[str] | None) -> str | None:
