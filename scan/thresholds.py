@@ -11,7 +11,7 @@ Tuned on the synthetic corpus (bench/scan_accuracy.py) and checked on the real A
 from __future__ import annotations
 
 # --- Identification --------------------------------------------------------------------
-QR_FAST_DPI = 150  # dpi: first decoding pass on a downscaled page (a 21 mm code = 5 px/module)
+QR_FAST_DPI = 150  # dpi at least: first decoding pass on a page reduced by a whole factor (a 21 mm code = 5 px/module)
 BLANK_PAGE_INK = 0.002  # fraction of dark pixels under which a page without code is "blank"
 
 # --- Registration ----------------------------------------------------------------------
