@@ -2,8 +2,9 @@
 
 The form wraps a long name and cuts a word too wide for its column (form.css), so nothing is
 printed over a tick box; but a word cut into many pieces, or a name of many lines, is no longer
-easy to read (FALC), and a member's name too wide for the top of the form hides their number.
-Those are refused here, with what to do. Widths are the font's advance widths (kerning only
+easy to read (FALC): those are refused here, with what to do. A member's name is never
+refused: it is printed smaller to fit the top of the form, or after the number when even the
+smallest size is too wide (forms/stamp.py), so that the number always shows. Widths are the font's advance widths (kerning only
 narrows text, so this errs on the safe side), at the sizes and widths of the default templates.
 """
 from __future__ import annotations
@@ -33,7 +34,6 @@ TEXT_MAX_LINES = 5  # a product's name, or its unit, takes at most 5 lines in la
 IDENTITY_LINE_MM = 140.0
 IDENTITY_PT = {False: (18.0, 14.0), True: (21.0, 17.0)}  # normal, large: printed, smallest
 IDENTITY_STEP_PT = 1.0  # the line shrinks by steps of 1 pt until it fits
-NUMBER_SUFFIX = " — N° 000000"  # the widest number the line may end with
 # Characters the form's font lacks are printed by DejaVu Sans. Measured: its Cyrillic and Greek
 # letters 0.71 em on average, so 0.8 em; Hebrew 0.58 em and Arabic, once joined, 0.55 em on the
 # printed forms, so 0.6 em for right-to-left letters; East Asian ones are 1 em.
@@ -115,10 +115,8 @@ PRODUCT_TEXTS = {"nom": "bold", "nom_en": "bold", "unite": "regular", "unite_en"
 def check(sheet: CheckedSheet, lang: str, problem: ProblemMaker) -> list[Problem]:
     """Every cell of ``sheet`` that would not fit on the form, as a located problem."""
     name = sheet.spec.name
-    if name not in ("produits", "membres"):
+    if name != "produits":  # a member's name too long is cut after their number (forms/stamp.py)
         return []
-    if name == "membres":
-        return [p for row in sheet.rows for p in _member_problems(sheet, row, lang, problem)]
     fonts = form_fonts()
     return [p for row in sheet.rows for column, face in PRODUCT_TEXTS.items()
             for p in _product_problems(sheet, row, column, fonts[face], lang, problem)]
@@ -163,14 +161,3 @@ def text_lines(font: Font, words: Sequence[str]) -> int:
         else:  # a cut word fills its lines; what follows starts on a new one
             lines, used = lines + word_pieces(font, word), PRODUCT_COLUMN_MM
     return lines
-
-
-def _member_problems(sheet: CheckedSheet, row: CheckedRow, lang: str, problem: ProblemMaker) -> list[Problem]:
-    first, last = row.values.get("prenom"), row.values.get("nom")
-    if not isinstance(first, str) or not isinstance(last, str):
-        return []
-    line = f"{first} {last}{NUMBER_SUFFIX}"
-    if identity_size(line, bool(row.values.get("gros_caracteres"))) is not None:
-        return []
-    return [problem(sheet.table, lang, "fit_member", row.number, sheet.header("nom"),
-                    value=f"{first} {last}")]

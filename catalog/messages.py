@@ -60,5 +60,4 @@ MESSAGES: Messages = {
     "summary_many": N_("Le catalogue contient {count} problèmes ; rien n'a été généré."),
     "fit_word": N_("le mot « {word} » est trop long pour la colonne des produits : sur les bons en gros caractères, il serait coupé en {pieces} morceaux (au plus {high}) ; raccourcissez-le, ou séparez ses parties par des espaces"),
     "fit_lines": N_("« {value} » prendrait {lines} lignes dans la colonne des produits des bons en gros caractères (au plus {high}) : raccourcissez ce texte, en gardant les mots utiles pour choisir"),
-    "fit_member": N_("le prénom et le nom « {value} » sont trop longs pour le haut du bon, même en plus petits caractères : le numéro du membre n'y tiendrait plus ; raccourcissez-les, par exemple en n'écrivant qu'un seul prénom"),
 }

@@ -90,6 +90,8 @@ def print_month(month: MonthData, out_dir: Path, options: PrintOptions | None = 
     started = time.perf_counter()
     result = PrintResult(month.month, out_dir)
     private_dir(out_dir)  # owner-only before anything with a name is written in it
+    for site in month.sites:  # a code that cannot name a file is said before the work, not after
+        MonthPaths(out_dir).bundle(site.code, opts["what"])
     printed: list[manifest.PrintedPage] = []
     with ProcessPoolExecutor(max_workers=max(1, int(opts["jobs"]))) as pool:
         with timed(result, "variants"):
@@ -236,7 +238,8 @@ def plan_bundle(month: MonthData, site: str, chunks: list[Chunk], result: PrintR
     """What goes into a site's PDF: a full bundle adds a cover, its blank verso and the poster."""
     forms = ordered_forms(month, site)
     full = opts["what"] == "bundles"
-    return SiteBundle(site, private_dir(result.out_dir, opts["what"]) / f"{site}.pdf",
+    private_dir(result.out_dir, opts["what"])
+    return SiteBundle(site, MonthPaths(result.out_dir).bundle(site, opts["what"]),
                       sum(1 for f in forms if f.member), sum(1 for f in forms if not f.member),
                       pages=sum(len(c.pages) for c in chunks) + (3 if full else 0),
                       blank_pages=sum(p is None for c in chunks for p in c.pages) + (1 if full else 0))

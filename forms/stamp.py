@@ -9,6 +9,7 @@ Per printed page we add, over the variant page (shared, stored once per PDF):
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import jinja2
@@ -67,12 +68,23 @@ def render_overlays(month: MonthData, pages: list[StampedPage], env: jinja2.Envi
     return document.write_pdf()
 
 
+def identity(form: FormSlot, t: Mapping[str, str], large: bool) -> tuple[str, float]:
+    """The member's line at the top of the form and its size in points: shrunk to fit, down to
+    the FALC floor; a name too long even then comes after the number, so that the slot's edge
+    cuts the end of the name, never the number volunteers sort the forms by."""
+    if not form.member:
+        return f"{t['walkin_identity']} {form.number}", fit.IDENTITY_PT[large][0]
+    name, number = form.member.display_name, f"{t['member_no']} {form.member.number}"
+    size = fit.identity_size(f"{name} — {number}", large)
+    return (f"{name} — {number}", size) if size else (f"{number} — {name}", fit.IDENTITY_PT[large][1])
+
+
 def overlay_context(month: MonthData, page: StampedPage, n: int) -> dict:
     form, lang = page.form, page.variant.lang
     t = texts(lang)
     delivery = month.deliveries[form.site]
     site = month.site(form.site)
-    who = f"{form.member.display_name} — {t['member_no']} {form.member.number}" if form.member else f"{t['walkin_identity']} {form.number}"
+    who, who_pt = identity(form, t, page.variant.large)
     # The date line comes first: a long site name may be cut at the slot's edge, the date never.
     slot = dates.long_slot(delivery.date, delivery.opens, delivery.closes, lang)
     lines = [f"{t['pickup']} : {slot}" if lang == "fr" else f"{t['pickup']}: {slot}", site.name]
@@ -81,9 +93,7 @@ def overlay_context(month: MonthData, page: StampedPage, n: int) -> dict:
         "lang": lang,
         "large": page.variant.large,
         "who": who,
-        # Shrunk rather than cut: a cut line would hide the member's number (check refuses what
-        # would not fit even at the smallest size).
-        "who_pt": fit.identity_size(who, page.variant.large) or fit.IDENTITY_PT[page.variant.large][1],
+        "who_pt": who_pt,
         **credit_context(month, form, t, lang),
         "lines": lines,
         "code": page.code,

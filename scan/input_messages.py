@@ -13,6 +13,8 @@ MESSAGES: Messages = {
     "unreadable.file": N_("impossible d'ouvrir le fichier « {file} » ({cause}) : vérifiez qu'il existe toujours et que vous avez le droit de le lire"),
     "unreadable.folder": N_("impossible de parcourir le dossier « {file} » ({cause}) : vérifiez qu'il existe toujours et que vous avez le droit de le lire"),
     "unreadable.page": N_("impossible de lire la page {page} du fichier « {file} » : rescannez cette page"),
+    "broken_link.file": N_("le fichier « {file} » est un lien vers un fichier introuvable (« {target} ») : copiez le scan lui-même dans le dossier, ou retirez ce lien"),
+    "not_a_file.file": N_("le fichier « {file} » n'est pas un fichier ordinaire (tube, prise ou périphérique) : retirez-le du dossier des scans"),
     "cause.missing": N_("introuvable"),
     "cause.permission": N_("accès refusé"),
     "cause.folder": N_("c'est un dossier"),
@@ -35,4 +37,6 @@ MESSAGES: Messages = {
     "crashed.page": N_("la lecture de la page {page} du fichier « {file} » a fait s'arrêter cagettes (page piégée ou trop lourde ?) : rescannez cette page"),
     "too_large.file": N_("l'image du fichier « {file} » est trop grande ({width} × {height} pixels, au plus {limit} millions) : rescannez à 300 ppp"),
     "too_large.page": N_("la page {page} du fichier « {file} » est trop grande ({width} × {height} pixels, au plus {limit} millions) : rescannez-la à 300 ppp"),
+    "odd_size.file": N_("l'image du fichier « {file} » mesure {width} × {height} pixels : trop petite ou trop étroite pour être une page ; rescannez la feuille entière à 300 ppp"),
+    "odd_size.page": N_("la page {page} du fichier « {file} » mesure {width} × {height} pixels : trop petite ou trop étroite pour être une page ; rescannez la feuille entière à 300 ppp"),
 }

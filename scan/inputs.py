@@ -13,15 +13,22 @@ page that could not be: nothing raises out of it for bad input.
 - Images larger than ``max_pixels`` are refused from their header, before any decoding.
 - ``PageImage.sha256`` depends on the grey pixels only, so the same scan fed twice (renamed,
   or wrapped in a PDF) is recognised downstream.
+- Only regular files are read: a link is followed to read its file, a FIFO or a device is
+  refused without waiting on it.
+- A file name need not be UTF-8 (Latin-1 names from Windows shares, USB keys):
+  :func:`stored_name` is its lossless text for the database, :func:`shown_name` its text for a
+  reader.
 """
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import io
 import itertools
 import os
 import re
+import stat
 import struct
 import warnings
 from collections.abc import Collection, Iterable, Iterator
@@ -43,6 +50,10 @@ from cagettes.scan.input_messages import MESSAGES
 # oversized scan beds and phone photos while refusing decompression bombs: a 20,000 × 20,000
 # image fits in a 50 kB file and would take 400 MB decoded in grey (1.2 GB in colour).
 MAX_PIXELS = 120_000_000
+# An image smaller or narrower than this is no page (a thumbnail, a strip), whatever it shows:
+# refused from its header, before the scanner meets sizes it was never meant for.
+MIN_SIDE_PX = 100  # px: 5 cm of paper at 50 dpi, the lowest density the scanner reads (a form is 21 cm wide)
+MAX_ASPECT_RATIO = 8  # long side / short side; A4 is 1.41, and at 8 every side stays under 65,535 px
 RENDER_DPI = 300  # enough for the boxes and QR codes of our forms (see MEASURED.md)
 
 # For file pickers and documentation only: reading goes by content, so a PDF named
@@ -79,7 +90,8 @@ class InputProblem:
 
     source: Path
     index: int | None  # 0-based page, or None when the whole file is concerned
-    reason: str  # unreadable, not_an_image, truncated, encrypted, empty_pdf, too_large, unsupported, crashed
+    reason: str  # unreadable, broken_link, not_a_file, not_an_image, truncated, encrypted, empty_pdf,
+    # too_large, odd_size, unsupported, crashed
     params: tuple[tuple[str, object], ...] = ()  # fills the message: content, cause, width…
     variant: str = ""  # a message other than the file/page default ("folder", "cut_short")
 
@@ -90,7 +102,7 @@ class InputProblem:
                 params[word] = translate(MESSAGES, f"{word}.{params[word]}", lang)
         where = self.variant or ("file" if self.index is None else "page")
         page = None if self.index is None else self.index + 1
-        return translate(MESSAGES, f"{self.reason}.{where}", lang, file=self.source, page=page, **params)
+        return translate(MESSAGES, f"{self.reason}.{where}", lang, file=shown_name(self.source), page=page, **params)
 
     @property
     def message_fr(self) -> str:
@@ -110,6 +122,28 @@ class _Refused(Exception):
 
     def problem(self, source: Path, index: int | None) -> InputProblem:
         return InputProblem(source, index, self.reason, tuple(self.params.items()))
+
+
+# --- file names -------------------------------------------------------------------------------
+
+_ESCAPED_BYTE = re.compile(rb"\\x([0-9a-f]{2})")
+
+
+def stored_name(path: Path | str) -> str:
+    """``path`` as text any database keeps: its bytes read as UTF-8, each byte that is not UTF-8
+    and each backslash written ``\\xNN``, so that :func:`stored_path` gives the same file back.
+    A UTF-8 name without backslash is stored as it is."""
+    return os.fsencode(path).replace(b"\\", b"\\x5c").decode("utf-8", "backslashreplace")
+
+
+def stored_path(name: str) -> Path:
+    """The path :func:`stored_name` wrote as ``name``."""
+    return Path(os.fsdecode(_ESCAPED_BYTE.sub(lambda byte: bytes([int(byte[1], 16)]), name.encode("utf-8"))))
+
+
+def shown_name(path: Path | str) -> str:
+    """``path`` for a reader, a terminal or a UTF-8 file: a byte that is not UTF-8 shows as �."""
+    return os.fsencode(path).decode("utf-8", "replace")
 
 
 # --- files and folders ------------------------------------------------------------------------
@@ -145,7 +179,7 @@ def _walk(folder: Path) -> Iterator[Path | InputProblem]:
     try:
         entries = sorted(folder.iterdir(), key=lambda entry: _natural_key(entry.name))
     except OSError as error:
-        yield InputProblem(folder, None, "unreadable", (("cause", _cause(error)),), "folder")
+        yield InputProblem(folder, None, "unreadable", (("cause", cause_code(error)),), "folder")
         return
     for entry in entries:
         if entry.name.startswith(".") or entry.name.casefold() in _IGNORED_NAMES:
@@ -164,10 +198,28 @@ def _natural_key(name: str) -> list[str | int]:
 
 
 def _unreadable(path: Path, error: OSError | None) -> InputProblem:
-    return InputProblem(path, None, "unreadable", (("cause", _cause(error)),))
+    if _broken_link(path, error):
+        return InputProblem(path, None, "broken_link", (("target", _link_target(path)),))
+    return InputProblem(path, None, "unreadable", (("cause", cause_code(error)),))
 
 
-def _cause(error: OSError | None) -> str:
+def _broken_link(path: Path, error: OSError | None) -> bool:
+    """Whether ``error`` came from ``path`` being a link to nothing: its target gone, or links
+    that lead back to themselves (ELOOP)."""
+    if error is None or not os.path.islink(path):
+        return False
+    return isinstance(error, (FileNotFoundError, NotADirectoryError)) or error.errno == errno.ELOOP
+
+
+def _link_target(path: Path) -> str:
+    try:
+        return shown_name(os.readlink(path))
+    except OSError:
+        return "?"
+
+
+def cause_code(error: OSError | None) -> str:
+    """Why a file or folder could not be reached, as the code of its words (``cause.*``)."""
     if isinstance(error, FileNotFoundError):
         return "missing"
     if isinstance(error, PermissionError):
@@ -177,10 +229,13 @@ def _cause(error: OSError | None) -> str:
 
 def _read_file(path: Path, max_pixels: int, pages: Collection[int] | None = None) -> Iterator[PageImage | InputProblem]:
     try:
-        with open(path, "rb") as file:
+        with _open_regular(path) as file:
             head = file.read(1024)
     except OSError as error:
         yield _unreadable(path, error)
+        return
+    except _Refused as refusal:
+        yield refusal.problem(path, None)
         return
     kind = sniff(head)
     if kind in _READERS:
@@ -189,6 +244,23 @@ def _read_file(path: Path, max_pixels: int, pages: Collection[int] | None = None
         yield InputProblem(path, None, "unsupported", (("format", _UNSUPPORTED_NAMES[kind]),))
     else:
         yield InputProblem(path, None, "not_an_image", (("content", kind),))
+
+
+def _open_regular(path: Path) -> io.BufferedReader:
+    """``path`` opened for reading, through links; refused unless it is a regular file: opening a
+    FIFO would wait for a writer forever, and a device never ends. Non-blocking, so that the
+    open itself never waits."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        if error.errno == errno.ENXIO:  # a socket, or a device without its driver
+            raise _Refused("not_a_file") from None
+        raise
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise _Refused("not_a_file")
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
 
 
 # --- recognising the content ------------------------------------------------------------------
@@ -255,7 +327,7 @@ def count_pages(path: Path | str) -> int | None:
         items = iter_files([path])
         return sum(1 if isinstance(item, InputProblem) else (count_pages(item) or 1) for item in items)
     try:
-        with open(path, "rb") as file:
+        with _open_regular(path) as file:
             kind = sniff(file.read(1024))
             if kind == "tiff":
                 file.seek(0)
@@ -317,20 +389,38 @@ def _decode_png(data: bytes) -> np.ndarray:
     pixels = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
     if pixels is None:
         raise _Refused("truncated")
+    if pixels.ndim == 3 and pixels.shape[2] == 4:  # OpenCV gives grey, palette and colour with alpha as BGRA
+        return _on_white(_eight_bits(pixels))
     return _to_grey(pixels)
+
+
+def _eight_bits(pixels: np.ndarray) -> np.ndarray:
+    """16-bit samples (PNG, TIFF) to 8, the high byte kept."""
+    return (pixels >> 8).astype(np.uint8) if pixels.dtype == np.uint16 else pixels
 
 
 def _to_grey(pixels: np.ndarray) -> np.ndarray:
     """BGR(A) or 16-bit to grey uint8 with one formula, so colour pixels hash alike whether
     they came from a PNG file or from a PDF (PDFium's bitmaps are BGR too)."""
-    if pixels.dtype == np.uint16:
-        pixels = (pixels >> 8).astype(np.uint8)
+    pixels = _eight_bits(pixels)
     if pixels.ndim == 3 and pixels.shape[2] == 1:
         pixels = pixels[:, :, 0]
     if pixels.ndim == 3:
         code = cv2.COLOR_BGR2GRAY if pixels.shape[2] == 3 else cv2.COLOR_BGRA2GRAY
         pixels = cv2.cvtColor(pixels, code)
     return pixels
+
+
+def _on_white(bgra: np.ndarray) -> np.ndarray:
+    """Grey of a BGRA image (8 bits) laid on white paper: a transparent sheet is white, not the
+    black (or any colour) its transparent pixels hold; an opaque one is as ``_to_grey`` makes it.
+    Files only: PDFium's BGRx bitmaps leave their fourth byte undefined."""
+    grey = cv2.cvtColor(bgra, cv2.COLOR_BGRA2GRAY)
+    alpha = np.ascontiguousarray(bgra[:, :, 3])
+    if alpha.min() == 255:
+        return grey
+    # grey × α/255 + 255 × (1 − α/255), in uint8: never more than 255, no large temporaries
+    return cv2.add(cv2.multiply(grey, alpha, scale=1 / 255), cv2.bitwise_not(alpha))
 
 
 def _dpi(info: dict) -> float | None:
@@ -345,6 +435,8 @@ def _check_size(size: tuple[int, int], max_pixels: int) -> None:
     width, height = size
     if width * height > max_pixels:
         raise _Refused("too_large", width=width, height=height, limit=f"{max_pixels / 1e6:g}")
+    if min(size) < MIN_SIDE_PX or max(size) > MAX_ASPECT_RATIO * min(size):
+        raise _Refused("odd_size", width=width, height=height)
 
 
 def _page_image(source: Path, index: int, pixels: np.ndarray, dpi: float | None, method: str) -> PageImage:
@@ -460,6 +552,8 @@ def _pillow_to_grey(image: Image.Image) -> np.ndarray:
         return np.asarray(image.convert("L"))
     if image.mode.startswith("I;16"):
         return (np.asarray(image) >> 8).astype(np.uint8)
+    if "A" in image.getbands() or "transparency" in image.info:  # laid on white, as a PNG is
+        return _on_white(cv2.cvtColor(np.asarray(image.convert("RGBA")), cv2.COLOR_RGBA2BGRA))
     try:
         rgb = image.convert("RGB")
     except ValueError:

@@ -8,10 +8,14 @@ a rejected page.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import sqlalchemy as sa
 
+from cagettes.core.errors import CagettesError
 from cagettes.core.i18n import DEFAULT_LANG, N_, Messages, translate
 from cagettes.forms.ids import written_month
+from cagettes.scan import input_messages, inputs
 from cagettes.storage import db
 
 MESSAGES: Messages = {
@@ -36,13 +40,18 @@ MESSAGES: Messages = {
     "review": N_("{where} (bon {form}, page {page}) : {count} ligne(s) à vérifier à la main ; l'image colorée est {overlay}"),
     "unknown": N_("{where} : refusée ({reason})"),
 }
+# Said after a batch's summary: its pages are recorded, only the tidying up failed.
+ARCHIVE_MESSAGES: Messages = {
+    "not_archived": N_("Attention : le fichier « {file} » n'a pas pu être rangé dans « {folder} » ({cause}) ; ses pages sont bien enregistrées. Il reste dans la boîte des scans : au prochain passage il sera relu sans être compté deux fois. Vérifiez que ce dossier peut être écrit (droits, disque plein, clé en lecture seule)."),
+    "cause.no_folder": N_("le dossier ne peut pas être créé"),
+}
 
 
 def page_notice(row: dict, lang: str = DEFAULT_LANG) -> str:
     """One sentence for a ``scanned_pages`` row (or a dict with the same keys)."""
     index = row.get("source_index")
     where = translate(MESSAGES, "where.file" if index is None else "where.page", lang,
-                      file=row["source"], page=None if index is None else index + 1)
+                      file=inputs.shown_name(inputs.stored_path(row["source"])), page=None if index is None else index + 1)
     reason = row.get("reason") or ""
     if row.get("outcome") == "rejected" and reason not in MESSAGES and row.get("detail"):
         return _capital(row["detail"])  # an input problem: its sentence was made when the file was read
@@ -53,6 +62,17 @@ def page_notice(row: dict, lang: str = DEFAULT_LANG) -> str:
               "detail": row.get("detail") or "", "reason": reason, "overlay": row.get("overlay") or "-",
               "count": len(row.get("review_reasons") or [])}
     return _capital(translate(MESSAGES, reason if reason in MESSAGES else "unknown", lang, **params))
+
+
+def not_archived(path: Path, folder: Path, error: OSError | CagettesError, lang: str = DEFAULT_LANG) -> str:
+    """The warning for an inbox file the archive could not take: the folder could not be made
+    (``CagettesError``), or the file could not be moved."""
+    if isinstance(error, OSError):
+        cause = translate(input_messages.MESSAGES, f"cause.{inputs.cause_code(error)}", lang)
+    else:
+        cause = translate(ARCHIVE_MESSAGES, "cause.no_folder", lang)
+    return translate(ARCHIVE_MESSAGES, "not_archived", lang, file=inputs.shown_name(path),
+                     folder=inputs.shown_name(folder), cause=cause)
 
 
 def _capital(text: str) -> str:

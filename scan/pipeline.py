@@ -13,9 +13,13 @@ station's row: a duplicate, or a conflict.
 """
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import datetime as dt
 import hashlib
+import multiprocessing
 import os
+import signal
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -29,8 +33,9 @@ import cv2
 import numpy as np
 import sqlalchemy as sa
 
+from cagettes.core.errors import CagettesError
 from cagettes.core.i18n import _
-from cagettes.core.private import private_dir, private_file
+from cagettes.core.private import private_dir, private_entry, private_file
 from cagettes.core.records import Manifest, ManifestPage
 from cagettes.forms.manifest import read as read_manifest
 from cagettes.scan import inputs, notices, reference
@@ -44,6 +49,7 @@ OVERLAY_JPEG_QUALITY = 80
 RECORD_ATTEMPTS = 3
 REGISTERED = "registered"  # folder of the registered pages kept for review
 UNIDENTIFIED = "unidentified"  # folder of the pages without a readable code, kept for a volunteer to name
+PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h): the signal a process gets when its parent dies
 
 
 @dataclass(frozen=True)
@@ -121,7 +127,7 @@ def run_tasks(tasks: list[Task], jobs: int, worker: Callable[[Task], list[PageRe
     again alone, and the batch goes on in a fresh pool."""
     worker = worker or run_task
     while tasks:
-        with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+        with worker_pool(jobs) as pool:
             futures = [pool.submit(worker, task) for task in tasks]
             # done is read after the loop, when a task broke the pool: B007 does not see it
             for done, future in enumerate(futures):  # noqa: B007
@@ -140,7 +146,7 @@ def run_alone(task: Task, worker: Callable[[Task], list[PageReport]]) -> Iterato
     """A task in a pool of its own. If it kills its worker again, its pages are tried one by
     one; a page (or a small file, read whole) that still does is rejected as ``crashed``."""
     try:
-        with ProcessPoolExecutor(max_workers=1) as pool:
+        with worker_pool(1) as pool:
             reports = pool.submit(worker, task).result()
     except BrokenProcessPool:
         job, path, pages = task
@@ -152,6 +158,26 @@ def run_alone(task: Task, worker: Callable[[Task], list[PageReport]]) -> Iterato
     yield reports
 
 
+def worker_pool(jobs: int) -> ProcessPoolExecutor:
+    """Workers that die with this process: killed hard (kill -9, the out-of-memory killer), it
+    cannot stop them, and they would wait on their queue forever."""
+    ours = multiprocessing.get_start_method() in ("fork", "spawn")  # a forkserver's workers are its children
+    return ProcessPoolExecutor(max_workers=max(1, jobs), initializer=die_with_parent,
+                               initargs=(os.getpid() if ours else None,))
+
+
+def die_with_parent(parent: int | None) -> None:
+    """A worker's first act: ask Linux to kill it when its parent dies (elsewhere, nothing).
+    A parent that died before this was asked would never be noticed: the worker stops at once."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, ctypes.c_ulong(signal.SIGKILL))
+    except (OSError, AttributeError):  # no libc with prctl: not Linux
+        return
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)
+
+
 def plan_tasks(path: Path) -> list[tuple[str, list[int] | None]]:
     count = inputs.count_pages(path)
     if not count or count <= PAGES_PER_TASK:
@@ -160,20 +186,53 @@ def plan_tasks(path: Path) -> list[tuple[str, list[int] | None]]:
             for start in range(0, count, PAGES_PER_TASK)]
 
 
+@dataclass
+class Archived:
+    """Where the inbox files went, and those that could not be moved, with the reason: an
+    ``OSError``, or the ``CagettesError`` saying why the archive's folder could not be made."""
+
+    folder: Path
+    moved: dict[Path, Path] = field(default_factory=dict)
+    failed: list[tuple[Path, OSError | CagettesError]] = field(default_factory=list)
+
+
 def archive(files: Iterable[Path], inbox: Path) -> Path:
+    """``archive_files`` for a caller with no one to tell about a file left behind: the first
+    failure is raised, once every other file is archived; else the archive's folder."""
+    done = archive_files(files, inbox)
+    if done.failed:
+        raise done.failed[0][1]
+    return done.folder
+
+
+def archive_files(files: Iterable[Path], inbox: Path) -> Archived:
     """Processed inbox files move to scans/archive/<date>/: nothing is deleted, nothing read twice.
 
     Another station may archive the same files at the same moment: a file already gone was
-    archived by it, and a name already taken in the archive is never overwritten.
+    archived by it, and a name already taken in the archive is never overwritten. A link moves
+    itself, never its file. A file that cannot be moved (a read-only inbox) stays, and is said:
+    its pages are already recorded, and a re-run finds them.
     """
-    folder = inbox / "archive" / dt.date.today().isoformat()
-    for path in files:
-        if folder not in path.parents:
-            private_dir(folder)
-            target = move_without_overwriting(path, folder / path.name)
-            if target is not None:
-                private_file(target)  # a scan shows the member's name and order
-    return folder
+    done = Archived(inbox / "archive" / dt.date.today().isoformat())
+    pending = [path for path in files if done.folder not in path.parents]
+    if not pending:
+        return done
+    try:
+        private_dir(done.folder)
+    except (OSError, CagettesError) as error:
+        done.failed = [(path, error) for path in pending]
+        return done
+    for path in pending:
+        try:
+            target = move_without_overwriting(path, done.folder / path.name)
+        except OSError as error:
+            done.failed.append((path, error))
+            continue
+        if target is not None:
+            done.moved[path] = target
+            with contextlib.suppress(OSError):  # a file system without modes (FAT): nothing to set
+                private_entry(target)  # a scan shows the member's name and order
+    return done
 
 
 def move_without_overwriting(path: Path, target: Path) -> Path | None:
@@ -181,14 +240,14 @@ def move_without_overwriting(path: Path, target: Path) -> Path | None:
     is gone (the other station moved it)."""
     while True:
         try:
-            os.link(path, target)  # unlike rename, fails when the target exists
+            os.link(path, target, follow_symlinks=False)  # unlike rename, fails when the target exists
             break
         except FileExistsError:
             target = target.with_name(f"{target.stem}-1{target.suffix}")
         except FileNotFoundError:
             return None
         except OSError:  # a file system without hard links (FAT, some network shares)
-            if not target.exists() and path.exists():
+            if not os.path.lexists(target) and os.path.lexists(path):
                 path.rename(target)
                 return target
             return None
@@ -197,6 +256,9 @@ def move_without_overwriting(path: Path, target: Path) -> Path | None:
     except FileNotFoundError:  # the other station moved it meanwhile: its copy is enough
         target.unlink()
         return None
+    except OSError:  # it must stay in the inbox (read-only): no second copy in the archive
+        target.unlink()
+        raise
     return target
 
 
@@ -251,15 +313,15 @@ def read_as(job: Job, item: inputs.PageImage, page_id: str) -> PageReport:
 
 
 def problem_report(problem) -> PageReport:
-    key = hashlib.sha256(f"{problem.source}|{problem.index}|{problem.reason}".encode()).hexdigest()
-    return PageReport(str(problem.source), problem.index, f"input:{key[:58]}", REJECTED, problem.reason,
-                      problem.message("fr"))
+    source = inputs.stored_name(problem.source)
+    key = hashlib.sha256(f"{source}|{problem.index}|{problem.reason}".encode()).hexdigest()
+    return PageReport(source, problem.index, f"input:{key[:58]}", REJECTED, problem.reason, problem.message("fr"))
 
 
 def page_report(job: Job, item, result: PageResult) -> PageReport:
     page: dict[str, Any] = dict(result.page) if result.page else {}
     report = PageReport(
-        str(item.source), item.index, item.sha256, result.outcome, result.reason, result.detail,
+        inputs.stored_name(item.source), item.index, item.sha256, result.outcome, result.reason, result.detail,
         result.page_id or None, page.get("form"), page.get("page"), result.fit_error_mm, result.review_reasons,
         [(d.id, d.state, d.confidence, round(d.score, 4), d.reason) for d in result.decisions.values()],
         [asdict(line) for line in result.lines])
@@ -278,13 +340,44 @@ def write_note(report: PageReport, month: str) -> None:
     """Beside a set-aside page, in words, what it was, why it was refused and what to do."""
     if report.kept_image is None:  # nothing was kept beside which to write
         return
-    note = Path(report.kept_image).with_suffix(".txt")
-    page = f", page {report.index + 1}" if report.index is not None else ""
-    notice = notices.page_notice({**vars(report), "source_index": report.index, "month": month})
+    write_note_of({**vars(report), "source_index": report.index, "month": month})
+
+
+def write_note_of(row: dict) -> None:
+    """The note beside the kept image of ``row`` (a ``scanned_pages`` row, or a report's fields)."""
+    note = Path(row["kept_image"]).with_suffix(".txt")
+    page = f", page {row['source_index'] + 1}" if row["source_index"] is not None else ""
+    source = inputs.shown_name(inputs.stored_path(row["source"]))
     note.write_text(_("{notice}\n\nFichier : {source}{page}\nRefusée : {reason}\n{detail}\nIdentifiant lu : {read}\n",
-                      "fr", notice=notice, source=report.source, page=page, reason=report.reason,
-                      detail=report.detail, read=report.page_id or "-"), encoding="utf-8")
+                      "fr", notice=notices.page_notice(row), source=source, page=page, reason=row["reason"],
+                      detail=row["detail"], read=row["page_id"] or "-"), encoding="utf-8")
     private_file(note)
+
+
+def record_moves(engine: sa.Engine, after: int, moved: dict[Path, Path]) -> None:
+    """The pages recorded after row ``after`` name their files where they went (the archive), and
+    so do the notes beside those kept: no notice sends anyone to look for a file in the inbox."""
+    names = {inputs.stored_name(old): inputs.stored_name(new) for old, new in moved.items()}
+    t = db.scanned_pages.c
+    with engine.begin() as conn:
+        rows = conn.execute(sa.select(db.scanned_pages).where(t.id > after, t.source.in_(names))).mappings().all()
+        moved_rows = [{**row, **moved_fields(row, names[row["source"]])} for row in rows]
+        for row in moved_rows:
+            conn.execute(db.scanned_pages.update().where(t.id == row["id"]).values(source=row["source"],
+                                                                                     detail=row["detail"]))
+    for row in moved_rows:
+        if row["outcome"] == REJECTED and row["kept_image"]:
+            with contextlib.suppress(OSError):  # the note is a help; the row is what counts
+                write_note_of(row)
+
+
+def moved_fields(row, source: str) -> dict[str, str]:
+    """``row``'s source, and its detail: an input problem's sentence, made when the file was read,
+    quotes the file's name (« … »)."""
+    def quoted(name: str) -> str:
+        return f"« {inputs.shown_name(inputs.stored_path(name))} »"
+
+    return {"source": source, "detail": storable((row["detail"] or "").replace(quoted(row["source"]), quoted(source)))}
 
 
 def save_registered(job: Job, sha: str, result: PageResult) -> None:
@@ -338,7 +431,7 @@ def record(engine: sa.Engine, month: str, report: PageReport, summary: BatchSumm
 
 def vanished(report: PageReport) -> bool:
     """A file that was listed but is gone when opened: another station archived it, after reading it."""
-    return report.outcome == REJECTED and report.reason == "unreadable" and not Path(report.source).exists()
+    return report.outcome == REJECTED and report.reason == "unreadable" and not inputs.stored_path(report.source).exists()
 
 
 def store(conn, month: str, report: PageReport) -> dict | None:
@@ -383,11 +476,18 @@ def earlier_scan(conn, month: str, report: PageReport) -> int | None:
 def page_row(month: str, report: PageReport, conflict: int | None) -> dict:
     row = {k: getattr(report, k) for k in ("sha256", "outcome", "reason", "detail", "page_id", "form", "page",
                                            "fit_error_mm", "review_reasons", "overlay", "comment", "kept_image")}
+    row = {key: storable(value) for key, value in row.items()}
     row.update(month=month, source=report.source, source_index=report.index, conflict_of=conflict,
                scanned_at=dt.datetime.now(dt.timezone.utc))
     if conflict is not None:
         row.update(outcome=REVIEW, reason="conflict", review_reasons=["conflict"] + report.review_reasons)
     return db.fit(db.scanned_pages, row)
+
+
+def storable(value: Any) -> Any:
+    """A text any database takes: a lone surrogate (an undecodable file name quoted in a
+    decoder's error) becomes �; SQLite's driver and PostgreSQL refuse it, and the page with it."""
+    return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace") if isinstance(value, str) else value
 
 
 def insert_details(conn, page_id: int, report: PageReport) -> None:

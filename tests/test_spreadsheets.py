@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import openpyxl
 
-from cagettes.closing.spreadsheets import DATE, EUROS, sheet_title, write_table
+from cagettes.closing.spreadsheets import DATE, EUROS, save, sheet_title, write_table
 
 
 def test_formula_text_is_written_as_text_and_numbers_keep_their_formats(tmp_path):
@@ -14,7 +14,7 @@ def test_formula_text_is_written_as_text_and_numbers_keep_their_formats(tmp_path
     write_table(book.active, ("Nom", "Montant", "Date"),
                 [("=HYPERLINK(\"http://x\")", Decimal("12.50"), dt.date(2026, 12, 16)), ("@SUM(A1)", Decimal(0), None),
                  ("-2+3", Decimal("1.05"), None), ("Zoé", Decimal("3"), None)], money=(1,), dates=(2,))
-    book.save(tmp_path / "t.xlsx")
+    save(book, tmp_path / "t.xlsx")
     sheet = openpyxl.load_workbook(tmp_path / "t.xlsx").active
     assert [sheet.cell(r, 1).value for r in range(2, 6)] == ["'=HYPERLINK(\"http://x\")", "'@SUM(A1)", "'-2+3", "Zoé"]
     assert sheet.cell(2, 1).data_type == "s"  # text, never a formula

@@ -13,7 +13,7 @@ from cagettes.core.i18n import N_, Messages, translate
 from cagettes.core.money import euros
 from cagettes.core.month import PAYMENT_METHODS
 from cagettes.core.records import ScannedPageRow
-from cagettes.services import closing, demo, months, printing, scanning, status
+from cagettes.services import backup, closing, demo, months, printing, scanning, status
 from cagettes.services import workspace as ws
 from cagettes.services.workspace import init_workspace, load_catalog
 
@@ -51,7 +51,11 @@ MESSAGES: Messages = {
     "payment_done": N_("Paiement enregistré pour le bon {form} : {amount} ({method})."),
     "status_open": N_("Mois ouvert. Pour le clore après la date limite : cagettes month close {month}"),
     "status_closed": N_("Mois clos le {date} par {by}."),
+    "status_documents_missing": N_("Attention : ses documents ne sont pas tous écrits (la clôture s'est arrêtée en route, ou un fichier a été effacé). Écrivez-les avec : cagettes documents {month}"),
     "export_done": N_("{count} lignes de commande écrites dans {path}"),
+    "backup_done": N_("Sauvegarde de la base écrite et vérifiée : {path} ({size} ko). Elle contient des données "
+                      "personnelles (noms, numéros et commandes des membres) : ne la copiez que sur un support qui "
+                      "reste privé."),
 }
 
 
@@ -239,6 +243,8 @@ def scan_command(ctx: Context, paths: tuple[Path, ...], month: str | None, jobs:
             result = scanning.scan_inbox(workspace, data, jobs, bar.update, lang)
     report_scan(ctx, workspace, result.summary)
     report_notices(ctx, workspace, result.notices)
+    for warning in result.warnings:  # after the whole summary: the pages are recorded, the tidying failed
+        click.echo(warning)
 
 
 def report_scan(ctx: Context, workspace: ws.Workspace, summary) -> None:
@@ -300,6 +306,8 @@ def report_closing(ctx: Context, workspace: ws.Workspace, month: str, state: sta
     ctx.say("status_closed", workspace, date=dates.local_time(state.closing.closed_at), by=state.closing.closed_by)
     if state.late_pages:
         ctx.say("late_pages", workspace, count=state.late_pages)
+    if state.missing_documents:
+        ctx.say("status_documents_missing", workspace, month=month)
 
 
 def page_label(page: ScannedPageRow) -> str:
@@ -385,6 +393,14 @@ def payment_command(ctx: Context, form: int, month: str | None, method: str, amo
     ctx.say("payment_done", workspace, form=form, amount=euros(payment.amount), method=method)
 
 
+@click.command("backup", help=N_("Copie la base de données, vérifiée, dans le dossier sauvegardes/ de l'espace de travail."))
+@pass_context
+def backup_command(ctx: Context) -> None:
+    workspace = ctx.workspace()
+    copy = backup.backup_database(workspace)
+    ctx.say("backup_done", workspace, path=copy.path, size=copy.kilobytes)
+
+
 COMMANDS = (init_command, check_command, month_group, print_command, site_command, demo_command,
             scan_command, status_command, export_group, documents_command, payment_command,
-            review_command)
+            review_command, backup_command)

@@ -12,6 +12,7 @@ the workspace's ``templates/`` folder.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -22,10 +23,11 @@ import jinja2
 from cagettes.closing import summaries
 from cagettes.closing.accounts import Account, MonthAccounts
 from cagettes.closing.allocation import FAIR_RULE
+from cagettes.closing.state import Closing
 from cagettes.closing.texts import receipt_texts
 from cagettes.core import dates
 from cagettes.core.i18n import localize
-from cagettes.core.paths import MonthPaths, slug
+from cagettes.core.paths import MonthPaths, inside, make_dirs, slug
 from cagettes.core.private import private_dir, private_file
 from cagettes.forms import layout, pictos
 from cagettes.forms.templating import render_template, template_file
@@ -49,13 +51,14 @@ class Written:
 def write_documents(accounts: MonthAccounts, month_dir: Path, env: jinja2.Environment, jobs: int = 2) -> Written:
     """Templates are filled here; WeasyPrint, the slow part, runs on ``jobs`` processes."""
     suppliers_dir, private = MonthPaths(month_dir).suppliers, MonthPaths(month_dir).distribution
-    suppliers_dir.mkdir(parents=True, exist_ok=True)
+    make_dirs(suppliers_dir)
     private_dir(private)  # names, orders and money
     written = Written([], [], [], [])
     with tempfile.TemporaryDirectory(prefix="cagettes-pictos-") as scratch:
         common = {**common_context(accounts, env), "pictos": png_pictos_by_ref(accounts, Path(scratch))}
         tasks = [(written.suppliers, page(env, "docs/supplier_order.html", {**common, "order": o},
-                                          suppliers_dir / f"bon-de-commande-{slug(o.supplier.code)}.pdf"))
+                                          inside(suppliers_dir, f"bon-de-commande-{slug(o.supplier.code)}.pdf",
+                                                 o.supplier.code)))
                  for o in summaries.supplier_orders(accounts)]
         for site in accounts.month.sites:
             tasks += site_tasks(accounts, site, {**common, **site_context(accounts, site)}, env, private, written)
@@ -68,14 +71,43 @@ def write_documents(accounts: MonthAccounts, month_dir: Path, env: jinja2.Enviro
 
 def site_tasks(accounts: MonthAccounts, site, context: dict, env: jinja2.Environment, private: Path,
                written: Written) -> list[tuple[list, "PdfJob"]]:
-    name = slug(site.code)
+    def path(kind: str, size: str = "") -> Path:
+        return inside(private, f"{kind}-{slug(site.code)}{'-' if size else ''}{size}.pdf", site.code)
+
     tasks = [(written.sheets, page(env, "docs/signing_sheet.html", {**context, "size": size},
-                                   private / f"emargement-{name}-{size}.pdf")) for size in SHEET_SIZES]
+                                   path("emargement", size))) for size in SHEET_SIZES]
     receipts = [receipt(a, accounts, context["pictos"]) for a in accounts.of_site(site.code)]
-    tasks.append((written.receipts, page(env, "docs/receipts.html", {**context, "receipts": receipts},
-                                         private / f"recus-{name}.pdf")))
-    tasks.append((written.absentees, page(env, "docs/not_returned.html", context, private / f"sans-bon-{name}.pdf")))
+    tasks.append((written.receipts, page(env, "docs/receipts.html", {**context, "receipts": receipts}, path("recus"))))
+    tasks.append((written.absentees, page(env, "docs/not_returned.html", context, path("sans-bon"))))
     return tasks
+
+
+def forget_documents(month_dir: Path) -> None:
+    """Before writing: until every document is written again, the month's documents are not whole."""
+    MonthPaths(month_dir).documents_record.unlink(missing_ok=True)
+
+
+def record_documents(month_dir: Path, closing: Closing, written: list[Path]) -> Path:
+    """After the last document: which closing they were made from, and the files written."""
+    path = MonthPaths(month_dir).documents_record
+    files = [str(p.relative_to(month_dir)) for p in written]
+    path.write_text(json.dumps({"closed_at": closing.closed_at.isoformat(), "files": files}, indent=1), encoding="utf-8")
+    return private_file(path)
+
+
+def missing_documents(month_dir: Path, closing: Closing) -> list[Path]:
+    """What is missing of the documents of ``closing``: nothing, the files deleted since, or the
+    record itself when they were never all written for this closing (a crash, a broken template)."""
+    path = MonthPaths(month_dir).documents_record
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        made_for = dt.datetime.fromisoformat(record["closed_at"])
+        files = [month_dir / name for name in record["files"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return [path]
+    if made_for != closing.closed_at:
+        return [path]
+    return [p for p in files if not p.is_file()]
 
 
 @dataclass(frozen=True)

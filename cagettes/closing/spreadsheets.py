@@ -2,8 +2,9 @@
 
 Money cells are real numbers with a euro format and dates are real dates with a day/month/year
 format, so LibreOffice and Excel in French show "12,50 €" and "16/12/2026" and can add them up.
-Text that a spreadsheet would run as a formula (=, +, -, @) is written with a leading
-apostrophe (``scan.orders.neutralise``).
+Text that a spreadsheet would run as a formula (=, +, -, @, a tab or a carriage return first) is
+written with a leading apostrophe (``scan.orders.neutralise``): every text cell of every workbook,
+headers and titles too, goes through ``save``, the one door to disk.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from cagettes.closing import summaries
 from cagettes.closing.accounts import MonthAccounts
 from cagettes.closing.documents import sort_key, who
 from cagettes.core.i18n import _
-from cagettes.core.paths import MonthPaths
+from cagettes.core.paths import MonthPaths, inside, make_dirs
 from cagettes.core.private import private_dir, private_file
 from cagettes.scan.orders import neutralise
 
@@ -30,20 +31,30 @@ SHEET_NAME_MAX = 31  # Excel refuses longer sheet names
 
 
 def write_spreadsheets(accounts: MonthAccounts, month_dir: Path) -> list[Path]:
-    suppliers = MonthPaths(month_dir).suppliers / f"commandes-fournisseurs-{accounts.month.month}.xlsx"
-    distribution = MonthPaths(month_dir).distribution / f"distribution-{accounts.month.month}.xlsx"
-    suppliers.parent.mkdir(parents=True, exist_ok=True)
-    supplier_workbook(accounts).save(suppliers)
-    private_dir(distribution.parent)
-    distribution_workbook(accounts).save(distribution)
+    month, paths = accounts.month.month, MonthPaths(month_dir)
+    make_dirs(paths.suppliers)
+    suppliers = save(supplier_workbook(accounts), inside(paths.suppliers, f"commandes-fournisseurs-{month}.xlsx"))
+    private_dir(paths.distribution)
+    distribution = save(distribution_workbook(accounts), inside(paths.distribution, f"distribution-{month}.xlsx"))
     private_file(distribution)
     return [suppliers, distribution]
 
 
+def save(book: Workbook, path: Path) -> Path:
+    """Every text cell neutralised, whoever wrote it and however (headers, ``append``, titles),
+    then the workbook written: no cell reaches the file as a formula."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.value = neutralise(cell.value)
+    book.save(path)
+    return path
+
+
 def cell_value(value):
-    if isinstance(value, Decimal):
-        return float(value)
-    return neutralise(value)
+    """Money as a number a spreadsheet adds up; text is neutralised by ``save``."""
+    return float(value) if isinstance(value, Decimal) else value
 
 
 def write_table(sheet, headers: Sequence[str], rows: Iterable[Sequence], money: Sequence[int] = (),
@@ -77,7 +88,8 @@ def widen(sheet, headers: Sequence[str], formatted=frozenset()) -> None:
 
 
 def sheet_title(text: str) -> str:
-    return "".join(c for c in text if c not in "[]:*?/\\")[:SHEET_NAME_MAX] or "feuille"
+    # Excel also refuses a title that starts or ends with an apostrophe.
+    return "".join(c for c in text if c not in "[]:*?/\\")[:SHEET_NAME_MAX].strip("'") or "feuille"
 
 
 def supplier_workbook(accounts: MonthAccounts) -> Workbook:

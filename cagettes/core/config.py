@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import os
 import re
 import secrets
 import tomllib
@@ -25,6 +26,7 @@ from cagettes.core.calendar import CalendarRules
 from cagettes.core.config_messages import MESSAGES
 from cagettes.core.errors import ConfigError, Problem
 from cagettes.core.i18n import DEFAULT_LANG, LANGS, translate
+from cagettes.core.paths import NAME_MAX_BYTES
 
 CONFIG_FILE = "cagettes.toml"
 SECRET_PLACEHOLDER = "@@SECRET@@"
@@ -41,6 +43,7 @@ MIN_ORDER_WINDOW_DAYS = 7
 Complaint = tuple[str, Mapping[str, object]]  # message key in MESSAGES, and its parameters
 Check = Callable[[Any], "Complaint | None"]
 Convert = Callable[[Any, Path], Any]  # (value as read, workspace folder) -> Config value
+PlaceCheck = Callable[[Path], "Complaint | None"]  # on the converted path: what is there on disk
 
 
 # --- checks: each returns None when the value is fine -------------------------------------
@@ -86,6 +89,19 @@ def strong_secret(value: str) -> Complaint | None:
     return None
 
 
+def usable_folder(path: Path) -> Complaint | None:
+    """A folder cagettes can write in, or make: no file in the way, names the file system takes,
+    and the right to write in the last folder that exists. Nothing is created here."""
+    if "\0" in str(path) or any(len(part.encode("utf-8", "surrogateescape")) > NAME_MAX_BYTES for part in path.parts):
+        return ("problem.folder_name", {"limit": NAME_MAX_BYTES})
+    existing = next(p for p in (path, *path.parents) if p.exists())
+    if not existing.is_dir():
+        return ("problem.folder_is_file", {"path": existing})
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return ("problem.folder_unwritable", {"path": existing})
+    return None
+
+
 # --- conversions: relative paths are relative to cagettes.toml, never to the shell's cwd --
 
 def relative_path(value: str, root: Path) -> Path:
@@ -116,6 +132,7 @@ class Option:
     required: bool = False
     checks: tuple[Check, ...] = ()
     convert: Convert | None = None
+    place_checks: tuple[PlaceCheck, ...] = ()  # run on the converted value once ``checks`` passed
 
     @property
     def table(self) -> str:
@@ -146,7 +163,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("catalogue.chemin", "catalog_path", str, "catalogue.xlsx", checks=(not_blank,), convert=relative_path),
     Option("base.url", "database_url", str, "sqlite:///cagettes.db",
            checks=(database_url,), convert=resolved_database_url),
-    Option("sortie.dossier", "output_dir", str, "output", checks=(not_blank,), convert=relative_path),
+    Option("sortie.dossier", "output_dir", str, "output", checks=(not_blank,), convert=relative_path,
+           place_checks=(usable_folder,)),
 )
 
 _BY_KEY: Mapping[str, Option] = {option.key: option for option in OPTIONS}
@@ -206,7 +224,7 @@ def load_config(path: Path, lang: str | None = None) -> Config:
     lang = lang or _file_lang(data)
     problems = _unknown_keys(data, "", path.name, lang)
     values, option_problems = _read_options(data, path.name, lang)
-    problems += option_problems + _cross_problems(values, path.name, lang)
+    problems += option_problems + _cross_problems(values, path.name, lang) + _place_problems(values, path, lang)
     if problems:
         summary = translate(MESSAGES, "error.summary", lang, file=path.name, count=len(problems))
         raise ConfigError(summary, problems, lang)
@@ -336,6 +354,17 @@ def _cross_problems(values: Mapping[str, Any], file: str, lang: str) -> list[Pro
         complaint = check(values) if all(key in values for key in keys) else None
         if complaint:
             problems.append(_problem(file, reported_on, lang, complaint))
+    return problems
+
+
+def _place_problems(values: Mapping[str, Any], path: Path, lang: str) -> list[Problem]:
+    """What is on disk where a valid path option points (a file where a folder should be)."""
+    problems = []
+    for option in (o for o in OPTIONS if o.place_checks and o.key in values):
+        converted = option.convert(values[option.key], path.parent) if option.convert else values[option.key]
+        complaint = next((c for c in (check(converted) for check in option.place_checks) if c), None)
+        if complaint:
+            problems.append(_problem(path.name, option.key, lang, complaint))
     return problems
 
 

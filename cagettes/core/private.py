@@ -13,29 +13,37 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from cagettes.core.paths import make_dirs
+
 DIR_MODE = 0o700  # owner: read, write, enter; nobody else anything
 FILE_MODE = 0o600  # owner: read, write
 
 
 def private_dir(path: Path | str) -> Path:
-    """``path`` and every folder created to reach it, owner-only; an existing ``path`` is
-    made owner-only too, existing parents are left as they are (``output/<month>/`` also
-    holds the public site)."""
+    """``path`` and every folder created to reach it, owner-only. A folder that was already
+    there keeps its mode: it is someone's choice (a shared 1777 folder given to ``export -o``,
+    ``output/<month>/`` that also holds the public site)."""
     path = Path(path)
-    missing = [path]
-    for parent in path.parents:
-        if parent.exists():
-            break
-        missing.append(parent)
-    path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-    for folder in missing:
-        os.chmod(folder, DIR_MODE)
+    for folder in make_dirs(path, DIR_MODE):
+        os.chmod(folder, DIR_MODE)  # mkdir's mode went through the umask
     return path
 
 
 def private_file(path: Path | str) -> Path:
     """A file just written, made owner-only."""
     os.chmod(path, FILE_MODE)
+    return Path(path)
+
+
+def private_entry(path: Path | str) -> Path:
+    """A file moved in (the scans archived), made owner-only without following a link: a link
+    brought into the inbox may point at anyone's file, a system file when run as root. The
+    link itself is left as it is (Linux gives links no mode of their own)."""
+    try:
+        os.chmod(path, FILE_MODE, follow_symlinks=False)
+    except NotImplementedError:  # no lchmod: a link is left alone, a file is made private
+        if not os.path.islink(path):
+            os.chmod(path, FILE_MODE)
     return Path(path)
 
 

@@ -22,12 +22,15 @@ class Reason:
 
 REASONS: tuple[Reason, ...] = (
     Reason("unreadable", "input", "the file, folder or page could not be opened (missing, no permission)"),
+    Reason("broken_link", "input", "a link whose file is gone, or a link to itself"),
+    Reason("not_a_file", "input", "not a regular file: a FIFO, socket or device, refused unread (a FIFO would wait forever)"),
     Reason("not_an_image", "input", "the file is no image or PDF (text, web page, office document)"),
     Reason("unsupported", "input", "an image format or PDF content the reader does not handle"),
     Reason("truncated", "input", "the file is cut short (an interrupted copy or transfer)"),
     Reason("encrypted", "input", "a PDF locked with a password"),
     Reason("empty_pdf", "input", "a PDF without any page"),
     Reason("too_large", "input", "an image too large to open safely (a decompression bomb)"),
+    Reason("odd_size", "input", "an image too small or too narrow to be a page (a thumbnail, a strip)"),
     Reason("crashed", "input", "the reader's process died on this file, twice"),
     Reason("blank_page", "page", "nothing printed on the page: a verso, or the sheet upside down"),
     Reason("unreadable_code", "page", "no QR code could be decoded"),

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from cagettes import closing
 from cagettes.closing.accounts import parse_amount
+from cagettes.closing.documents import forget_documents, record_documents
+from cagettes.closing.documents import missing_documents as documents_missing
 from cagettes.closing.state import Closing
 from cagettes.closing.summaries import SupplierOrder, supplier_orders
 from cagettes.core.month import MonthData
@@ -22,8 +24,21 @@ def who_acts(name: str | None) -> str:
 
 
 def close_month(workspace: Workspace, data: MonthData, by: str | None = None, force: bool = False) -> Closing:
-    """Freeze the month's orders (refused while pages await review, unless ``force``)."""
+    """Freeze the month's orders (refused while pages await review, unless ``force``).
+
+    A month is closed once its documents are written too: a close whose documents were not all
+    written (a crash, a broken template) is taken up where it stopped, its frozen orders kept,
+    and the caller writes the documents again (``write_documents``)."""
+    current = closing.current_closing(workspace.engine(), data.month)
+    if current is not None and missing_documents(workspace, data, current):
+        return current
     return closing.close_month(workspace.engine(), data, who_acts(by), force)
+
+
+def missing_documents(workspace: Workspace, data: MonthData, current: Closing | None = None) -> list[Path]:
+    """The closed month's documents not written (or the record of them): run ``write_documents``."""
+    current = current or closing.current_closing(workspace.engine(), data.month)
+    return documents_missing(workspace.month_dir(data.month), current) if current else []
 
 
 def reopen_month(workspace: Workspace, month: str, reason: str, by: str | None = None) -> None:
@@ -46,7 +61,9 @@ def write_documents(workspace: Workspace, data: MonthData) -> Documents:
     engine = workspace.engine()
     accounts = closing.month_accounts(engine, data)
     paths = workspace.paths(data.month)
+    forget_documents(paths.root)
     written = closing.write_all(engine, accounts, paths.root, make_env(workspace.templates_dir))
+    record_documents(paths.root, accounts.closing, written)
     late = closing.late_pages(engine, accounts.closing)
     return Documents(data.month, written, paths.suppliers, paths.distribution, supplier_orders(accounts),
                      dict(accounts.allocation.below_minimum), len(late))

@@ -19,11 +19,13 @@ from cagettes.storage.workspace import Workspace
 
 @dataclass
 class ScanResult:
-    """A batch read: its counts, and a sentence for each page not accepted."""
+    """A batch read: its counts, a sentence for each page not accepted, and warnings to say after
+    them (inbox files that could not be archived)."""
 
     files: list[Path]
     summary: pipeline.BatchSummary = field(default_factory=pipeline.BatchSummary)
     notices: dict[str, list[str]] = field(default_factory=lambda: {"rejected": [], "needs_review": []})
+    warnings: list[str] = field(default_factory=list)
 
 
 def scan_job(workspace: Workspace, data: MonthData) -> pipeline.Job:
@@ -61,12 +63,29 @@ def page_count(files: Sequence[Path]) -> int:
 def scan_batch(workspace: Workspace, data: MonthData, files: list[Path], jobs: int = 2,
                progress: Callable[[int], None] | None = None, lang: str | None = None) -> ScanResult:
     """Read ``files``: every page ends accepted, set aside for review, or rejected with its reason."""
+    return read_files(workspace, data, files, jobs, progress, lang)
+
+
+def read_files(workspace: Workspace, data: MonthData, files: list[Path], jobs: int,
+               progress: Callable[[int], None] | None, lang: str | None, inbox: bool = False) -> ScanResult:
+    """``scan_batch``; with ``inbox`` (the files are the inbox's), they are archived once read,
+    before the notices are made, so that these name where the files now are."""
     job = scan_job(workspace, data)
     engine = workspace.engine()
     before = notices.last_page_row(engine)
     summary = pipeline.scan(engine, job, files, jobs, progress=progress)
-    said = notices.batch_notices(engine, data.month, before, lang or workspace.config.lang)
-    return ScanResult(files, summary, said)
+    lang = lang or workspace.config.lang
+    warnings = archive(workspace, files, before, lang) if inbox else []
+    return ScanResult(files, summary, notices.batch_notices(engine, data.month, before, lang), warnings)
+
+
+def archive(workspace: Workspace, files: list[Path], before: int, lang: str) -> list[str]:
+    """The inbox files read move to its archive, and the pages recorded after row ``before`` name
+    them there; a file that could not be moved is a warning, never a stop: its pages are
+    recorded already."""
+    done = pipeline.archive_files(files, workspace.inbox)
+    pipeline.record_moves(workspace.engine(), before, done.moved)
+    return [notices.not_archived(path, done.folder, error, lang) for path, error in done.failed]
 
 
 def scan_inbox(workspace: Workspace, data: MonthData, jobs: int = 2,
@@ -75,6 +94,4 @@ def scan_inbox(workspace: Workspace, data: MonthData, jobs: int = 2,
     files = files_to_read(workspace, [workspace.inbox])
     if not files:
         return ScanResult(files)
-    result = scan_batch(workspace, data, files, jobs, progress, lang)
-    pipeline.archive(files, workspace.inbox)
-    return result
+    return read_files(workspace, data, files, jobs, progress, lang, inbox=True)

@@ -1,8 +1,9 @@
 """Where a month stands: forms back per site, missing pages, pages to review or rejected,
-and whether the month is closed."""
+whether the month is closed, and whether its documents were all written."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from cagettes.closing.state import Closing, current_closing, late_pages
 from cagettes.core.month import MonthData
@@ -10,6 +11,7 @@ from cagettes.forms import manifest
 from cagettes.scan.notices import page_notice
 from cagettes.scan.orders import MonthStatus
 from cagettes.scan.orders import month_status as scan_status
+from cagettes.services.closing import missing_documents
 from cagettes.services.scanning import scan_job
 from cagettes.storage.workspace import Workspace
 
@@ -21,6 +23,7 @@ class Status:
     scans: MonthStatus
     closing: Closing | None
     late_pages: int  # read after the closing: kept, not ordered
+    missing_documents: list[Path] = field(default_factory=list)  # closed, documents not all written
 
 
 def month_status(workspace: Workspace, data: MonthData) -> Status:
@@ -30,4 +33,5 @@ def month_status(workspace: Workspace, data: MonthData) -> Status:
     pages_per_form = {p["form"]: p["pages"] for p in printed["pages"]}
     closing = current_closing(engine, data.month)
     late = len(late_pages(engine, closing)) if closing else 0
-    return Status(scan_status(engine, data, pages_per_form), closing, late)
+    return Status(scan_status(engine, data, pages_per_form), closing, late,
+                  missing_documents(workspace, data, closing))

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import re
 import shutil
+import unicodedata
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import fontpkg_atkinson_hyperlegible as atkinson
@@ -37,6 +39,7 @@ ICONS = {"deadline": "1F4DD", "pickup": "1F9FA", "date": "1F4C5", "hours": "1F55
          "address": "1F4CD", "download": "1F4C4", "products": "1F6D2"}
 BLANK_FORM = "blank-form"
 DASHBOARD_PAGE = "chiffres-du-mois.html"
+ELIDED = "…"  # in a chart's label, for letters its fonts cannot draw; the page's table has the name whole
 
 
 def build_site(month: MonthData, dest: Path, env: jinja2.Environment, downloads: dict[str, Path],
@@ -69,10 +72,42 @@ def build_site(month: MonthData, dest: Path, env: jinja2.Environment, downloads:
 def write_dashboard(env: jinja2.Environment, dest: Path, common: dict, stats) -> list[Path]:
     from cagettes.closing.dashboards import CHARTS_DIR, write_charts
 
-    charts = write_charts(stats, dest / CHARTS_DIR)
+    charts = write_charts(drawable(stats), dest / CHARTS_DIR)
     page = write_page(env, "site/dashboard.html", dest / DASHBOARD_PAGE,
                       {**common, "root": "", "stats": stats, "charts": charts})
     return [dest / chart["file"] for chart in charts] + [page]
+
+
+def drawable(stats):
+    """The statistics with names the charts' fonts can draw: matplotlib would warn about any
+    other character and draw it as an empty box."""
+    glyphs = chart_glyphs()
+    return replace(stats, products=tuple(replace(p, name=chart_label(p.name, glyphs)) for p in stats.products),
+                   sites=tuple(replace(s, name=chart_label(s.name, glyphs)) for s in stats.sites))
+
+
+def chart_glyphs() -> frozenset[int]:
+    """Every character the charts' fonts (each one a fallback for the one before) can draw."""
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    from cagettes.closing.dashboards import CHART_FONTS, use_form_font
+
+    use_form_font()
+    paths = {font_manager.findfont(font_manager.FontProperties(family=family)) for family in CHART_FONTS}
+    return frozenset(code for path in paths for code in FT2Font(path).get_charmap())
+
+
+def chart_label(name: str, glyphs: frozenset[int]) -> str:
+    """``name`` as a chart can show it: a symbol no font has (an emoji) left out, a run of
+    letters none has shown as "…", a "$" kept as itself rather than starting a formula."""
+    kept: list[str] = []
+    for char in unicodedata.normalize("NFC", name):
+        if ord(char) in glyphs or char.isspace():
+            kept.append("\\$" if char == "$" else char)
+        elif unicodedata.category(char)[0] not in "SMC" and kept[-1:] != [ELIDED]:  # symbols, marks, controls
+            kept.append(ELIDED)
+    return " ".join("".join(kept).split()) or ELIDED
 
 
 def write_page(env: jinja2.Environment, template: str, path: Path, context: dict) -> Path:

@@ -9,6 +9,10 @@ migrations and these tables agree.
 """
 from __future__ import annotations
 
+import os
+from functools import partial
+from pathlib import Path
+
 import sqlalchemy as sa
 
 from cagettes.core.errors import DatabaseError
@@ -19,6 +23,12 @@ from cagettes.core.i18n import N_
 SQLITE_BUSY_TIMEOUT_MS = 60_000
 # A server that does not answer (wrong address, firewall) is said after this, not after minutes.
 PG_CONNECT_TIMEOUT_S = 15
+# The workspace's folder of ``cagettes backup``'s copies (cagettes.services.backup).
+BACKUPS_DIR = "sauvegardes"
+# SQLite's primary result codes, which Python's sqlite3 errors carry (in the low byte of an
+# extended code): a file damaged or not SQLite's, and a write lock not released in time.
+SQLITE_BUSY, SQLITE_CORRUPT, SQLITE_NOTADB = 5, 11, 26
+SQLITE_PRIMARY_CODE_MASK = 0xFF
 
 # Constraint names that do not depend on the backend, so a later migration can name what it drops.
 NAMING_CONVENTION = {
@@ -180,7 +190,8 @@ def fit(table: sa.Table, row: dict) -> dict:
     return {name: cut(name, value) for name, value in row.items()}
 
 
-def make_engine(url: str | sa.URL) -> sa.Engine:
+def make_engine(url: str | sa.URL, backups: Path | None = None) -> sa.Engine:
+    """``backups``: the folder of this database's copies, named when SQLite finds it damaged."""
     url = sa.make_url(url)
     if url.drivername == "postgresql":  # SQLAlchemy would pick psycopg2; psycopg 3 is what we ship
         url = url.set(drivername="postgresql+psycopg")
@@ -190,7 +201,44 @@ def make_engine(url: str | sa.URL) -> sa.Engine:
     engine = sa.create_engine(url)
     sa.event.listen(engine, "connect", _sqlite_connect)
     sa.event.listen(engine, "begin", _sqlite_begin)
+    sa.event.listen(engine, "handle_error", partial(_said_plainly, url, backups or Path(BACKUPS_DIR)))
     return engine
+
+
+def _said_plainly(url: sa.URL, backups: Path, context: sa.engine.ExceptionContext) -> None:
+    # Every query of every command goes through here: a damaged page or a long-held lock found
+    # in the middle of one is said in words, whatever the command was doing.
+    trouble = sqlite_trouble(url, context.original_exception, backups)
+    if trouble is not None:
+        raise trouble from context.original_exception
+
+
+def sqlite_trouble(url: sa.URL, error: BaseException, backups: Path) -> DatabaseError | None:
+    """What to tell about a SQLite ``error`` of the file at ``url``; None for another error."""
+    code = getattr(error, "sqlite_errorcode", None)
+    primary = None if code is None else code & SQLITE_PRIMARY_CODE_MASK
+    if primary in (SQLITE_CORRUPT, SQLITE_NOTADB):
+        return damaged(url, str(error).strip().splitlines()[0], backups)
+    if primary == SQLITE_BUSY:
+        return DatabaseError(BUSY, params={"path": file_of(url), "seconds": SQLITE_BUSY_TIMEOUT_MS // 1000})
+    return None
+
+
+def damaged(url: sa.URL, cause: str, backups: Path) -> DatabaseError:
+    """The SQLite file at ``url`` cannot be read whole (``cause``: what SQLite found)."""
+    return DatabaseError(DAMAGED, params={"path": file_of(url), "cause": cause, "backups": backups})
+
+
+def file_of(url: sa.URL) -> str:
+    return os.path.abspath(url.database or "")
+
+
+DAMAGED = N_("La base de données {path} est abîmée ({cause}) : cagettes ne peut plus la lire. Arrêtez cagettes sur "
+             "tous les postes, puis remplacez ce fichier par la plus récente des sauvegardes faites par « cagettes "
+             "backup », dans {backups} (supprimez aussi {path}-wal et {path}-shm s'ils existent). Si ce fichier n'est "
+             "pas la base de cagettes, corrigez « url » dans la section [base] de cagettes.toml.")
+BUSY = N_("La base de données {path} est occupée : un autre poste ou une autre commande y écrit depuis plus de "
+          "{seconds} s. Attendez un moment, puis réessayez la commande.")
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:

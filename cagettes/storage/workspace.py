@@ -6,6 +6,7 @@
     templates/         optional: the association's own templates, searched before the defaults
     scans/             the scan inbox
     output/            generated files; output/<month>/private/ holds everything with names
+    sauvegardes/       copies of the database made by ``cagettes backup`` (names and orders: private)
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from cagettes.core.config import CONFIG_FILE, Config, load_config
 from cagettes.core.errors import WorkspaceError
 from cagettes.core.i18n import N_
 from cagettes.core.paths import MonthPaths
+from cagettes.storage import db
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,11 @@ class Workspace:
     def inbox(self) -> Path:
         return self.root / "scans"
 
+    @property
+    def backups_dir(self) -> Path:
+        """``cagettes backup``'s copies of the database, owner-only (cagettes.services.backup)."""
+        return self.root / db.BACKUPS_DIR
+
     def month_dir(self, month: str) -> Path:
         return self.config.output_dir / month
 
@@ -49,7 +56,7 @@ class Workspace:
 
     @cached_property
     def _engine(self) -> sa.Engine:
-        return storage.connect(self.config.database_url)
+        return storage.connect(self.config.database_url, self.backups_dir)
 
 
 def sample_dir() -> Path:

@@ -29,17 +29,32 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from markupsafe import escape
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from cagettes.core.dates import local_time, month_name
-from cagettes.core.errors import ReviewError
+from cagettes.core.errors import CagettesError, ReviewError
 from cagettes.core.month import MonthData
 from cagettes.core.paths import FONT_FILES
 from cagettes.core.records import HistoryEntry, ScannedPageRow
 from cagettes.services import review as svc
+from cagettes.services.incidents import record_incident
 from cagettes.web.texts import box_meaning, doubt_in_words, t, why
 
 COOKIE = "cagettes_review"
 CARDS_SHOWN = 40  # boxes listed at once: the page reloads after each decision, so the next ones come up
+# Scanned pages and decisions are numbered from 1; the databases' integers stop at 2^63 - 1,
+# and a larger id in an address would reach them as an error, not as "not found".
+LARGEST_ID = 2**63 - 1
+# The page's own files only: no frame around it (clickjacking), no script or style from elsewhere
+# or written into the page, forms posted back here only.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+                               "frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+}
 
 
 @dataclass(frozen=True)
@@ -60,13 +75,56 @@ def create_app(settings: Settings) -> Flask:
     app.config.update(SECRET_KEY=secrets.token_hex(32), SESSION_COOKIE_NAME=COOKIE,
                       SESSION_COOKIE_SAMESITE="Strict", SESSION_COOKIE_HTTPONLY=True, MAX_CONTENT_LENGTH=64_000)
     app.extensions["review"] = Pages(settings)
+    app.url_map.converters["id"] = StoredId
     app.before_request(guard)
+    app.after_request(secured)
+    app.register_error_handler(Exception, said)
     app.context_processor(lambda: {"t": lambda key, **p: t(key, settings.lang, **p), "lang": settings.lang,
                                    "csrf": session.get("csrf", ""), "name": session.get("name", ""),
                                    "closed": pages().closed()})
     for rule, view, methods in ROUTES:
         app.add_url_rule(rule, view.__name__, view, methods=methods)
     return app
+
+
+class StoredId(IntegerConverter):
+    """An id in an address: one the database can hold, else the address leads nowhere (404)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        super().__init__(url_map, min=1, max=LARGEST_ID)
+
+
+def stored_id(value: int | None) -> int:
+    """An id posted in a form: 0 when absent (refused in words by the service), 404 when no
+    database could hold it."""
+    if value is not None and not 0 <= value <= LARGEST_ID:
+        abort(404)
+    return value or 0
+
+
+def secured(response: Response) -> Response:
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+def said(error: Exception) -> ResponseReturnValue:
+    """An error in words on the page, never a traceback (in the browser or the terminal that
+    serves it): a known problem, such as a damaged or busy database, as the command line says
+    it; anything else filed in the workspace's incidents/ folder first."""
+    if isinstance(error, HTTPException):
+        return error
+    s = pages().settings
+    if isinstance(error, CagettesError):
+        return plain_page(error.in_lang(s.lang), 503, s.lang)
+    return plain_page(t("fault", s.lang, path=record_incident(error, s.pictures_dir)), 500, s.lang)
+
+
+def plain_page(message: str, status: int, lang: str) -> Response:
+    """Without the templates' context, which reads the database: it may be what failed."""
+    style = url_for("static", filename="review.css")
+    return Response(f'<!doctype html><html lang="{escape(lang)}"><head><meta charset="utf-8"><title>cagettes</title>'
+                    f'<link rel="stylesheet" href="{style}"></head><body><main><p class="flash error">'
+                    f'{escape(message)}</p></main></body></html>', status)
 
 
 def pages() -> "Pages":
@@ -278,8 +336,8 @@ def decided(action):
 
 def decide():
     form = request.form
-    return decided(lambda who: svc.decide_box(pages().review, form.get("page", type=int) or 0, form.get("box", ""),
-                                              form.get("state", ""), who))
+    page = stored_id(form.get("page", type=int))
+    return decided(lambda who: svc.decide_box(pages().review, page, form.get("box", ""), form.get("state", ""), who))
 
 
 def accept(page: int):
@@ -337,17 +395,17 @@ def font(name: str):
 
 ROUTES = (
     ("/", index, ["GET"]),
-    ("/page/<int:page>", page, ["GET"]),
+    ("/page/<id:page>", page, ["GET"]),
     ("/nom", set_name, ["POST"]),
     ("/nom/oublier", forget_name, ["POST"]),
     ("/case", decide, ["POST"]),
-    ("/page/<int:page>/accepter", accept, ["POST"]),
-    ("/page/<int:page>/refuser", reject, ["POST"]),
-    ("/page/<int:page>/attribuer", assign, ["POST"]),
-    ("/page/<int:page>/garder", keep, ["POST"]),
-    ("/page/<int:page>/identifier", name_page, ["POST"]),
-    ("/defaire/<int:decision>", undo, ["POST"]),
-    ("/case/<int:page>/<box>.jpg", crop, ["GET"]),
-    ("/scan/<int:page>.jpg", scan_image, ["GET"]),
+    ("/page/<id:page>/accepter", accept, ["POST"]),
+    ("/page/<id:page>/refuser", reject, ["POST"]),
+    ("/page/<id:page>/attribuer", assign, ["POST"]),
+    ("/page/<id:page>/garder", keep, ["POST"]),
+    ("/page/<id:page>/identifier", name_page, ["POST"]),
+    ("/defaire/<id:decision>", undo, ["POST"]),
+    ("/case/<id:page>/<box>.jpg", crop, ["GET"]),
+    ("/scan/<id:page>.jpg", scan_image, ["GET"]),
     ("/police/<name>", font, ["GET"]),
 )

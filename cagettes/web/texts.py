@@ -80,6 +80,9 @@ MESSAGES: Messages = {
     "page_image": N_("La page scannée (vert : cochée, violet : annulée, rouge : douteuse)"),
     "page_boxes": N_("Cases de cette page à vérifier"),
     "page_decisions": N_("Décisions sur cette page"),
+    "fault": N_("Erreur inattendue : ce n'est pas une erreur de votre part, et les décisions déjà enregistrées "
+                "ne sont pas perdues. Le détail est écrit dans {path} (il peut contenir des données personnelles). "
+                "Envoyez ce fichier à la personne qui s'occupe de cagettes, puis rechargez la page."),
     "denied": N_("Cette page est privée. Ouvrez-la avec la commande « cagettes review » sur cet ordinateur."),
     "expired": N_("La page a expiré : rechargez-la et recommencez."),
     "saved": N_("Enregistré."),

@@ -4,7 +4,8 @@
 pages of a printed month between truncated and corrupt JPEG, PNG, TIFF and PDF files, a PDF
 without pages, a password-protected PDF, 20,000 × 20,000 px decompression bombs (PNG, JPEG,
 a page of a multi-page TIFF, PDF images over the whole page or a corner of it), a text file
-named ``.jpg``, a blank page, a form of another workspace and one of another month, a forged
+named ``.jpg``, a blank page, images too small or narrow to be a page (1 × 1 and 3 × 70,000 px),
+a form of another workspace and one of another month, a forged
 identifier, the same file twice and a turned re-scan of a page already read. It returns what
 must become of every page (:class:`Expected`).
 
@@ -276,6 +277,8 @@ def write_batch(folder: Path, manifest_path: Path, foreign: np.ndarray, last_mon
     put_pdfs(batch, good)
     batch.put("17-liste-membres.jpg", "Liste des membres\nDupont;Jeanne\n".encode(), (None, BAD, "not_an_image"))
     batch.put("18-blanche.png", encode(blank_sheet(good[0].shape), ".png"), (0, BAD, "blank_page"))
+    batch.put("18b-point.jpg", encode(np.full((1, 1), PAPER_GREY, np.uint8), ".jpg"), (None, BAD, "odd_size"))
+    batch.put("18c-bande.png", encode(np.full((3, 70_000), PAPER_GREY, np.uint8), ".png"), (None, BAD, "odd_size"))
     batch.put("19-autre-asso.jpg", encode(foreign, ".jpg"), (0, BAD, "other_workspace"))
     batch.put("20-mois-dernier.jpg", encode(last_month, ".jpg"), (0, BAD, "other_month"))
     qr = manifest["layouts"][pages[13][0]["layout"]]["qr"]
@@ -371,7 +374,7 @@ def account(engine: sa.Engine, paths: Iterable[Path | str]) -> Accounting:
                 row = conn.execute(sa.select(db.scanned_pages).where(db.scanned_pages.c.sha256 == key)).mappings().first()
                 if row is None:
                     result.lost.append(f"{item.source}, page {'-' if item.index is None else item.index + 1}")
-                elif row["id"] in claimed or (row["source"], row["source_index"]) != (str(item.source), item.index):
+                elif row["id"] in claimed or (row["source"], row["source_index"]) != (inputs.stored_name(item.source), item.index):
                     result.outcomes["duplicate", ""] += 1
                 else:
                     claimed.add(row["id"])
