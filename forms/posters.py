@@ -4,10 +4,12 @@ Posters hang on a door or a notice board and are read from a couple of metres aw
 deadline and the pickup date and hours are the largest words after the title. They are in
 French: a poster belongs to a site, not to a member.
 
-A4 and A3 share one template. The stylesheet sizes everything in ``rem`` and the A3 class
-scales the root font size by √2, so an A3 poster is the A4 one enlarged, like a photocopy.
+A4 and A3 share one template, and each size has its own table of type and picture sizes in
+the stylesheet: an A3 is not the A4 enlarged (it would hold no more products), its key facts
+grow with the page and its products get the extra room. Whatever a passer-by needs besides the
+products (the dates, the place, whom to ask) comes before them, so it stays on page 1.
 A poster must stay on one page: when a month's products do not fit, the template is laid out
-again with a denser product grid (never smaller product names).
+again denser (smaller pictograms, title and labels; never smaller product names).
 """
 from __future__ import annotations
 
@@ -26,7 +28,9 @@ from cagettes.forms.templating import render_template, template_file
 from cagettes.forms.variants import font_urls
 
 LANG = "fr"
-DENSITIES = ("", "dense", "dense denser")  # tried in turn until the poster fits on one page
+# Tried in turn until the poster fits on one page. An A3 first tries larger product names: on a
+# wall, bigger is better while the page has room.
+DENSITIES = {"A4": ("", "dense", "dense denser"), "A3": ("roomy", "", "dense", "dense denser")}
 ICONS = {"deadline": "1F4DD", "pickup": "1F9FA", "contact": "1F4DE"}  # memo, basket, phone
 _VOWELS = "aeiouyàâéèêëîïôöûüœ"
 
@@ -51,7 +55,7 @@ def render_poster(month: MonthData, site_code: str, size: str, env: jinja2.Envir
         raise ValueError(f"poster size must be one of {SIZES}, not {size!r}")
     context = poster_context(month, site_code, size, env, site_page_url)
     base_url = template_file(env, "poster.html").parent
-    for density in DENSITIES:
+    for density in DENSITIES[size]:
         document = layout.render(render_template(env, "poster.html", density=density, **context), base_url)
         if len(document.pages) == 1:
             break
