@@ -30,6 +30,7 @@ import os
 import re
 import stat
 import struct
+import sys
 import warnings
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
@@ -55,6 +56,9 @@ MAX_PIXELS = 120_000_000
 MIN_SIDE_PX = 100  # px: 5 cm of paper at 50 dpi, the lowest density the scanner reads (a form is 21 cm wide)
 MAX_ASPECT_RATIO = 8  # long side / short side; A4 is 1.41, and at 8 every side stays under 65,535 px
 RENDER_DPI = 300  # enough for the boxes and QR codes of our forms (see MEASURED.md)
+# A whole PNG ends with its IEND chunk (its CRC included); some writers pad the file after it.
+PNG_END = b"IEND\xaeB`\x82"
+PNG_TAIL_BYTES = 65_536  # how far from the end IEND is looked for
 
 # For file pickers and documentation only: reading goes by content, so a PDF named
 # "scan.jpg" is read as a PDF, and a text file named "scan.jpg" is refused as not an image.
@@ -386,12 +390,31 @@ def _decode_jpeg(data: bytes, *, exif: bool) -> np.ndarray:
 
 
 def _decode_png(data: bytes) -> np.ndarray:
-    pixels = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
+    if PNG_END not in data[-PNG_TAIL_BYTES:]:  # cut short: said in words, before libpng says it in English
+        raise _Refused("truncated")
+    with _libraries_silent():
+        pixels = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
     if pixels is None:
         raise _Refused("truncated")
     if pixels.ndim == 3 and pixels.shape[2] == 4:  # OpenCV gives grey, palette and colour with alpha as BGRA
         return _on_white(_eight_bits(pixels))
     return _to_grey(pixels)
+
+
+@contextlib.contextmanager
+def _libraries_silent() -> Iterator[None]:
+    """C libraries' own complaints ("libpng error: IDAT: invalid stored block lengths") go to
+    the process's standard error, past Python, onto the volunteer's screen: the page's reason
+    says it in words instead."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _eight_bits(pixels: np.ndarray) -> np.ndarray:

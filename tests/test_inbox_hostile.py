@@ -252,3 +252,22 @@ def test_workers_die_with_a_scan_killed_hard(station, pages, tmp_path):
                 os.kill(pid, signal.SIGKILL)
         if scan.poll() is None:
             scan.kill()
+
+
+def test_a_damaged_png_is_refused_without_libpng_writing_on_the_screen(tmp_path, capfd):
+    """libpng wrote "PNG input buffer is incomplete" and "IDAT: invalid stored block lengths"
+    to the process's standard error, in English, between the lines of the scan's summary."""
+    page = np.full((400, 300), 240, np.uint8)
+    page[100:300, 50:250] = 20
+    whole = cv2.imencode(".png", page, [cv2.IMWRITE_PNG_COMPRESSION, 0])[1].tobytes()
+    cut = tmp_path / "coupe.png"
+    cut.write_bytes(whole[: len(whole) // 2])
+    spoiled = bytearray(whole)
+    spoiled[200:260] = bytes(60)  # inside the image data; the end of the file is intact
+    broken = tmp_path / "abime.png"
+    broken.write_bytes(bytes(spoiled))
+    capfd.readouterr()
+    outcomes = [(getattr(r, "reason", None), getattr(r, "source", None)) for r in inputs.iter_pages([cut, broken])]
+    said = capfd.readouterr()
+    assert "libpng" not in said.err + said.out, said.err
+    assert outcomes[0][0] == "truncated", outcomes

@@ -232,9 +232,12 @@ def blank_sheet(shape: tuple[int, int], seed: int = 3) -> np.ndarray:
 
 
 def good_pages(manifest_path: Path, count: int, seed: int = 5) -> list[tuple[dict, np.ndarray]]:
-    """``count`` pages of member forms of 3 pages, filled with clean marks, slightly askew."""
+    """``count`` pages of member forms of the usual length (the most common among them), filled
+    with clean marks, slightly askew."""
     manifest = json.loads(Path(manifest_path).read_text(encoding="utf-8"))
-    chosen = [p["id"] for p in manifest["pages"] if not p["walkin"] and p["pages"] == 3][:count]
+    members = [p for p in manifest["pages"] if not p["walkin"]]
+    usual = Counter(p["pages"] for p in members).most_common(1)[0][0]
+    chosen = [p["id"] for p in members if p["pages"] == usual][:count]
     skew = corpus.Degradation.only("skew", skew_sd_deg=0.8)
     samples = corpus.iter_samples(manifest_path, dpi=DPI, seed=seed, policy=clean_marks(), degradation=skew,
                                   page_ids=chosen)
