@@ -52,7 +52,7 @@ def cli(*argv: str) -> str:
 def build_and_scan(folder: Path) -> tuple[Path, list[Path], list[faults.Expected], str, float]:
     root = folder / "ws"
     cli("init", str(root))
-    cli("-w", str(root), "month", "open", MONTH)
+    cli("-w", str(root), "month", "open", MONTH, "--force")
     cli("-w", str(root), "print", "forms")
     workspace = ws.open_workspace(root)
     foreign, last = faults.stranger_pages(workspace, MONTH, folder / "autre-asso")

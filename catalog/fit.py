@@ -23,7 +23,8 @@ from cagettes.core.errors import Problem
 
 MM_PER_PT = 25.4 / 72
 # Large print is the narrowest case for every product: 18 pt text in a 46 mm column
-# (form.css, .large col.c-name) less its two 1 mm paddings, against 14 pt in 45 mm otherwise.
+# (form.css, .large col.c-name) less its two 1 mm paddings, against 14 pt in 35 mm at the
+# narrowest otherwise (a month with a product of 8 or 9 quantities, .choices-9 col.c-name).
 PRODUCT_COLUMN_MM = 44.0
 PRODUCT_TEXT_PT = 18.0
 HYPHEN_ALLOWANCE_MM = 2.5  # the hyphen, or a letter's slack, at the end of each cut piece

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from babel import Locale
 
+from cagettes.core import members
 from cagettes.core.i18n import LANGS
 from cagettes.forms.pictos import MAX_CODES, picto_path
 
@@ -50,12 +51,41 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 
 
+# Letters lost on the way: written as "?" by a program saving in an encoding that lacks them
+# (Excel's plain CSV is Windows-1252: "?????" for an Arabic name, "Fran?oise"), or as U+FFFD by
+# one reading bytes it could not decode. A "?" between letters of a web address is no loss.
+_LOST_LETTERS = re.compile(r"\?{2,}|(?<=[^\W\d_])\?(?=[^\W\d_])|\ufffd")
+_ADDRESS = re.compile(r"[/@]")
+
+
 def check_characters(value: str) -> None:
-    """Refuse the invisible characters no one types on purpose (a NUL, a right-to-left override)."""
+    """Refuse the invisible characters no one types on purpose (a NUL, a right-to-left override),
+    and text that was decoded in the wrong encoding somewhere between the keyboard and here."""
+    fixed = _misdecoded(value)
+    if fixed:
+        raise CellError("misdecoded", value=value, fixed=fixed)
+    if _LOST_LETTERS.search(value) and not _ADDRESS.search(value):
+        raise CellError("lost_letters", value=value)
     for pattern, key in ((_CONTROLS, "control_char"), (_BIDI, "bidi_char")):
         found = pattern.search(value)
         if found:
             raise CellError(key, code=f"U+{ord(found[0]):04X}")
+
+
+def _misdecoded(value: str) -> str:
+    """The text before UTF-8 bytes were read as Windows-1252 or Latin-1 ("Ã©" for "é"), or "".
+
+    Only such a misreading gives text whose characters, written back in that encoding, are valid
+    UTF-8: a genuine accented letter alone (é is one byte there) never is."""
+    if value.isascii():
+        return ""
+    for encoding in ("cp1252", "latin-1"):
+        try:
+            fixed = value.encode(encoding).decode("utf-8")
+        except UnicodeError:
+            continue
+        return fixed
+    return ""
 
 
 _CODE = re.compile(r"[A-Za-z0-9_-]+")
@@ -189,12 +219,15 @@ def yes_no(value: str) -> bool:
 
 
 def member_number(value: str) -> str:
+    """Digits 0-9, written as every member number is (``core.members``): 41 is 0041."""
     if value.isdigit() and not value.isascii():
         # ٤٢ is a number to Python, but forms have 0-9 grids to tick: no one could write it there.
         raise CellError("member_number_digits", value=value)
-    if not re.fullmatch(r"[0-9]{1,6}", value):
+    # An .ods number cell reaches us as "41.0": it is the member LibreOffice turned 0041 into.
+    digits = re.fullmatch(r"([0-9]{1,6})(?:\.0+)?", value)
+    if digits is None:
         raise CellError("member_number_bad", value=value)
-    return value
+    return members.member_number(digits[1])
 
 
 def email(value: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +68,8 @@ def read_tables(path: Path, names: Sequence[str], lang: str = "fr") -> tuple[Tab
         return _read_csv_folder(path, names, lang)
     if not path.exists():
         return {}, [Problem(file=str(path), message=translate(MESSAGES, "path_missing", lang))]
+    if not _regular(path):
+        return {}, [Problem(file=path.name, message=translate(MESSAGES, "not_a_file", lang))]
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
         return _read_workbook(path, names, lang)
     message = translate(MESSAGES, "bad_suffix", lang, suffix=path.suffix or path.name)
@@ -117,6 +120,9 @@ def _read_csv_folder(folder: Path, names: Sequence[str], lang: str) -> tuple[Tab
         if file is None:
             message = translate(MESSAGES, "file_missing", lang, name=f"{name}.csv")
             problems.append(Problem(file=f"{name}.csv", message=message))
+            continue
+        if not _regular(file):
+            problems.append(Problem(file=file.name, message=translate(MESSAGES, "not_a_file", lang)))
             continue
         try:
             tables[name] = _table(read_csv_grid(file), file=file.name, sheet="", source=str(file))
@@ -224,6 +230,14 @@ def _clean(value: object) -> str:
     if value is None or (isinstance(value, float) and value != value):  # NaN from empty cells
         return ""
     return str(value).strip()
+
+
+def _regular(path: Path) -> bool:
+    """A file with content of its own: reading a pipe put in its place would wait forever."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return True  # missing or unreadable: the reader says which, with the system's reason
 
 
 def _unreadable(file: str, error: Exception, lang: str) -> Problem:

@@ -54,6 +54,8 @@ class Sheet:
     key: str  # column whose values must be unique, and which references point to
     duplicate_message: str
     references: tuple[Reference, ...] = ()
+    # message key when two keys are one once parsed but were typed apart (41 and 0041)
+    respelled_message: str = ""
     orderings: tuple[Ordering, ...] = ()
     may_be_empty: bool = False  # a sheet of titles only is a valid catalog
 
@@ -126,6 +128,7 @@ MEMBERS = Sheet(
     record=Member,
     key="numero",
     duplicate_message="duplicate_member",
+    respelled_message="duplicate_member_zeros",
     columns=(
         Column("numero", "number", p.member_number, required=True),
         Column("prenom", "first_name", required=True),

@@ -5,10 +5,10 @@ records its problems and lets the others run; records are built only when nothin
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from cagettes.catalog import fit
+from cagettes.catalog import cautions, fit
 from cagettes.catalog.messages import MESSAGES
 from cagettes.catalog.parsers import CellError, check_characters
 from cagettes.catalog.reader import Row, Table, Tables
@@ -22,6 +22,7 @@ from cagettes.core.model import Catalog
 class _Row:
     number: int
     values: dict[str, Any]  # column name -> parsed value (Decimal, date, str…), only for the cells that parsed
+    typed: dict[str, str] = field(default_factory=dict)  # column name -> the cell as typed, for every column found
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ def validate(tables: Tables, lang: str = "fr") -> tuple[Catalog | None, list[Pro
             problems += sorted(found, key=lambda problem: problem.row or 0)
     if problems or len(checked) < len(SHEETS):
         return None, problems
-    return _catalog(checked), []
+    return _catalog(checked, tuple(cautions.check(checked, lang, _problem))), []
 
 
 def _check_sheet(spec: Sheet, table: Table, lang: str) -> tuple[_Checked | None, list[Problem]]:
@@ -96,6 +97,7 @@ def _locate(spec: Sheet, table: Table, lang: str) -> tuple[dict[str, int], list[
 def _parse_row(spec: Sheet, table: Table, located: dict[str, int], row: Row,
                lang: str) -> tuple[_Row, list[Problem]]:
     values: dict[str, object] = {}
+    typed = {column.name: row.cell(located[column.name]) for column in spec.columns if column.name in located}
     problems = []
     for column in spec.columns:
         if column.name not in located:
@@ -108,7 +110,7 @@ def _parse_row(spec: Sheet, table: Table, located: dict[str, int], row: Row,
             values[column.name] = _parse_cell(column, raw, row.formulas.get(located[column.name]))
         except CellError as error:
             problems.append(_problem(table, lang, error.key, row.number, header, **error.params))
-    return _Row(row.number, values), problems
+    return _Row(row.number, values, typed), problems
 
 
 def _parse_cell(column: Column, raw: str, formula: str | None) -> object:
@@ -135,16 +137,21 @@ def _check_orderings(sheet: _Checked, lang: str) -> list[Problem]:
 
 
 def _check_duplicates(sheet: _Checked, lang: str) -> list[Problem]:
-    first_rows: dict[str, int] = {}
+    """Keys met twice once parsed; said as typed, since 41 and 0041 are one member number."""
+    key = sheet.spec.key
+    first_rows: dict[str, _Row] = {}
     problems = []
     for row in sheet.rows:
-        value = row.values.get(sheet.spec.key)
+        value = row.values.get(key)
         if value is None:
             continue
-        first = first_rows.setdefault(str(value).casefold(), row.number)
-        if first != row.number:
-            problems.append(_problem(sheet.table, lang, sheet.spec.duplicate_message, row.number,
-                                     sheet.header(sheet.spec.key), value=value, first=first))
+        first = first_rows.setdefault(str(value).casefold(), row)
+        if first.number != row.number:
+            typed, first_typed = row.typed.get(key, value), first.typed.get(key, value)
+            respelled = sheet.spec.respelled_message and typed != first_typed
+            message = sheet.spec.respelled_message if respelled else sheet.spec.duplicate_message
+            problems.append(_problem(sheet.table, lang, message, row.number, sheet.header(key), value=typed,
+                                     first=first.number, first_value=first_typed))
     return problems
 
 
@@ -185,7 +192,7 @@ def _refused_keys(sheet: _Checked) -> set[str]:
     return {row.cell(index).casefold() for row in sheet.table.rows if row.number not in parsed}
 
 
-def _catalog(checked: dict[str, _Checked]) -> Catalog:
+def _catalog(checked: dict[str, _Checked], warnings: tuple[Problem, ...]) -> Catalog:
     records = {name: tuple(_record(sheet, row) for row in sheet.rows)
                for name, sheet in checked.items()}
     return Catalog(
@@ -194,6 +201,7 @@ def _catalog(checked: dict[str, _Checked]) -> Catalog:
         products=records["produits"],
         members=records["membres"],
         sources={name: sheet.table.source for name, sheet in checked.items()},
+        warnings=warnings,
     )
 
 

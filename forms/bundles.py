@@ -21,10 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypedDict
 
+import pikepdf
+
 from cagettes.core import dates, private
 from cagettes.core.i18n import _
 from cagettes.core.month import FormSlot, MonthData
-from cagettes.core.paths import POSTER_SIZES, MonthPaths, site_page_path
+from cagettes.core.paths import POSTER_SIZES, MonthPaths, inside, site_page_path, write_bytes
 from cagettes.forms import layout, manifest, posters
 from cagettes.forms.stamp import Assembler, StampedPage, plan_pages, render_overlays
 from cagettes.forms.templating import make_env, render_template, template_file
@@ -42,6 +44,7 @@ class PrintOptions(TypedDict, total=False):
     what: str  # "bundles" (everything, by site) or "forms" (the forms alone)
 
 
+COVER_PAGES = 1  # cover.html holds on one page; a blank verso follows it
 DEFAULT_OPTIONS: PrintOptions = {"jobs": 2, "chunk_forms": 50, "template_dir": None, "site_url": "", "what": "bundles"}
 Progress = Callable[[str, int], None]  # (stage, forms done since the last call)
 
@@ -101,7 +104,7 @@ def print_month(month: MonthData, out_dir: Path, options: PrintOptions | None = 
         with timed(result, "stamping"):
             chunks = stamp_all(month, variants, opts, pool, progress)
         with timed(result, "posters and covers"):
-            result.posters = {key: write_file(path, future.result()) for key, (path, future) in posters_pending.items()}
+            result.posters = {key: write_bytes(path, future.result()) for key, (path, future) in posters_pending.items()}
             plans = [plan_bundle(month, site.code, chunks[site.code], result, opts) for site in month.sites]
             covers = [pool.submit(render_cover, month, plan.site, plan, opts) if opts["what"] == "bundles" else None
                       for plan in plans]
@@ -188,7 +191,7 @@ def print_posters(month: MonthData, out_dir: Path, options: PrintOptions | None 
     opts: PrintOptions = {**DEFAULT_OPTIONS, **(options or {})}
     with ProcessPoolExecutor(max_workers=max(1, int(opts["jobs"]))) as pool:
         pending = submit_posters(month, out_dir, opts, pool)
-        downloads = {key: write_file(path, future.result()) for key, (path, future) in pending.items()}
+        downloads = {key: write_bytes(path, future.result()) for key, (path, future) in pending.items()}
     blank = render_variant(month, Variant(walkin=True), make_env(opts["template_dir"]))
     downloads["blank-form"] = write_blank_form({blank.variant.key: blank}, out_dir)
     return downloads
@@ -222,12 +225,6 @@ def _poster_job(month: MonthData, site: str, size: str, opts: PrintOptions) -> b
     return posters.render_poster(month, site, size, make_env(opts["template_dir"]), url)
 
 
-def write_file(path: Path, data: bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return path
-
-
 def site_page_url(base: str, month: str, site: str) -> str:
     """Where the static site publishes a site's page: base URL + month folder + page."""
     path = site_page_path(site)
@@ -239,10 +236,18 @@ def plan_bundle(month: MonthData, site: str, chunks: list[Chunk], result: PrintR
     forms = ordered_forms(month, site)
     full = opts["what"] == "bundles"
     private_dir(result.out_dir, opts["what"])
+    # The cover, its blank verso and the poster, counted from the poster's own PDF: the cover
+    # says how many pages and sheets the bundle holds, and a long poster takes two.
+    around = COVER_PAGES + 1 + pdf_pages(result.posters[f"poster-{site}-A4"]) if full else 0
     return SiteBundle(site, MonthPaths(result.out_dir).bundle(site, opts["what"]),
                       sum(1 for f in forms if f.member), sum(1 for f in forms if not f.member),
-                      pages=sum(len(c.pages) for c in chunks) + (3 if full else 0),
+                      pages=sum(len(c.pages) for c in chunks) + around,
                       blank_pages=sum(p is None for c in chunks for p in c.pages) + (1 if full else 0))
+
+
+def pdf_pages(path: Path) -> int:
+    with pikepdf.open(path) as pdf:
+        return len(pdf.pages)
 
 
 def assemble_bundle(bundle: SiteBundle, cover: bytes | None, chunks: list[Chunk], result: PrintResult,
@@ -290,3 +295,18 @@ def summary_lines(result: PrintResult) -> list[str]:
     lines.append(_("  Total : {sheets} feuilles ; manifeste : {path}", "fr",
                    sheets=sum(b.sheets for b in result.bundles), path=result.manifest_path))
     return lines
+
+
+def print_member_form(month: MonthData, form: FormSlot, out_dir: Path, options: PrintOptions | None = None) -> SiteBundle:
+    """One member's form alone, in private/forms/membre-<number>.pdf, its pages added to the
+    month's manifest: a member who joined after the bundles were printed."""
+    opts: PrintOptions = {**DEFAULT_OPTIONS, **(options or {})}
+    rendered = render_variant(month, Variant.of(form), make_env(opts["template_dir"]))
+    chunk = _stamp_job(month, [form], {rendered.variant.key: rendered}, opts["template_dir"])
+    number = form.member.number if form.member else str(form.number)
+    path = inside(private_dir(out_dir, "forms"), f"membre-{number}.pdf", number)
+    private.private_file(write_bytes(path, chunk.pdf))
+    relative = path.relative_to(out_dir).as_posix()
+    printed = [manifest.PrintedPage(p, relative, i) for i, p in enumerate(chunk.pages) if p]
+    manifest.add_pages(month, printed, MonthPaths(out_dir).manifest)
+    return SiteBundle(form.site, path, 1, 0, pages=len(chunk.pages), blank_pages=sum(p is None for p in chunk.pages))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -102,10 +103,36 @@ def page_json(entry: PrintedPage, key: str, month: MonthData) -> ManifestPage:
 
 
 def write(manifest: Manifest, path: Path) -> None:
-    """Owner-only: the manifest names each member's form."""
+    """Owner-only: the manifest names each member's form. Written beside, then moved in one step:
+    a station scanning meanwhile reads the old manifest or the new one, never half of one."""
     private_dir(path.parent)
-    path.write_text(json.dumps(manifest, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    private_file(path)
+    partial = path.with_name(path.name + ".partiel")
+    partial.write_text(json.dumps(manifest, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    private_file(partial)
+    os.replace(partial, path)
+
+
+def add_pages(month: MonthData, printed: list[PrintedPage], path: Path) -> None:
+    """Pages printed after the month's bundles (a member who joined) added to its manifest, the
+    pages already there kept as they are; a new manifest if the month was not printed yet."""
+    current = read(path) if path.is_file() else build(month, [])
+    addition = build(month, printed)
+    for key, layout in addition["layouts"].items():
+        kept = current["layouts"].setdefault(key, layout)
+        if same_json(kept, layout):
+            continue
+        # The templates changed since the bundles were printed: these pages get their own layout.
+        renamed = f"{key}@{printed[0].page.form.number}"
+        current["layouts"][renamed] = layout
+        for page in addition["pages"]:
+            page["layout"] = renamed if page["layout"] == key else page["layout"]
+    current["pages"].extend(addition["pages"])
+    write(current, path)
+
+
+def same_json(a: object, b: object) -> bool:
+    """Equal once written out (tuples and lists alike, as the file keeps them)."""
+    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
 
 
 def read(path: Path) -> Manifest:

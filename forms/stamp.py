@@ -24,7 +24,7 @@ from cagettes.forms import layout
 from cagettes.forms.ids import PageId
 from cagettes.forms.layout import Box
 from cagettes.forms.templating import render_template, template_file
-from cagettes.forms.texts import texts
+from cagettes.forms.texts import NO_BREAK, texts
 from cagettes.forms.variants import RenderedVariant, Variant, font_urls
 
 PT_PER_MM = 72 / 25.4
@@ -99,6 +99,7 @@ def overlay_context(month: MonthData, page: StampedPage, n: int) -> dict:
         "code": page.code,
         "slots": page.layout.slots,
         "feedback": feedback_slots(month, page),
+        "feedback_head": t["col_feedback"],  # stamped over the column only where the boxes are
     }
 
 
@@ -107,7 +108,7 @@ def credit_context(month: MonthData, form: FormSlot, t: dict, lang: str) -> dict
     credit = month.credits.get(form.member.number) if form.member else None
     if not credit:
         return {"credit": "", "credit_label": ""}
-    return {"credit": euros(credit, lang), "credit_label": t["credit"] + (" :" if lang == "fr" else ":")}
+    return {"credit": euros(credit, lang), "credit_label": t["credit"] + (f"{NO_BREAK}:" if lang == "fr" else ":")}
 
 
 def feedback_slots(month: MonthData, page: StampedPage) -> list[dict]:

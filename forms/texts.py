@@ -5,9 +5,15 @@ words, and the same translations.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from cagettes.core.i18n import N_, localize
+
+NO_BREAK = "\u00a0"
+# Where a line must not break: between a number and the word after it ("250 g", "1,8 kg"), and
+# before French double punctuation ("Combien ?"), so that neither is left alone on a line.
+_KEPT_TOGETHER = re.compile(r"(?<=\d)[ \t]+(?=\S)|[ \t]+(?=[?!:;»])|(?<=«)[ \t]+")
 
 TEXTS: dict[str, Any] = {
     "form_title": N_("Bon de commande"),
@@ -16,9 +22,10 @@ TEXTS: dict[str, Any] = {
     "how_tick": N_("Cochez ou faites une croix dans la case de la quantité que vous voulez."),
     "how_cancel": N_("Pour annuler une case, remplissez-la entièrement, puis cochez la bonne case."),
     "col_product": N_("Produit"),
+    "col_price": N_("Prix"),
     "col_quantity": N_("Combien ? (une case par produit)"),
     "col_tolerance": N_("+1 ?"),
-    "col_feedback": N_("Aimé ?"),
+    "col_feedback": N_("Aimé le mois dernier ?"),
     "how_tolerance": N_("J'accepte 1 de plus si le carton n'est pas complet (pour finir le carton)."),
     "volunteers_only": N_("Réservé aux bénévoles"),
     "amount_paid": N_("Montant payé (€)"),
@@ -38,6 +45,8 @@ TEXTS: dict[str, Any] = {
     "comment_help": N_("(facultatif)"),
     "walkin_name": N_("Votre nom et prénom :"),
     "walkin_number_help": N_("Pas encore de numéro ? Un bénévole vous en donne un."),
+    # Under the walk-in grid, {example} being 42 padded to the grid's width (0042): the zeros are ticked too.
+    "member_number_example": N_("Une case par chiffre, avec les zéros du début : le numéro 42 se coche {example}."),
     "member_number": N_("Votre numéro d'adhérent"),
     "keep_code": N_("Ne pas plier ni agrafer ici."),
     "member_no": N_("N°"),
@@ -50,5 +59,18 @@ TEXTS: dict[str, Any] = {
 
 
 def texts(lang: str) -> dict[str, Any]:
-    """The form's words in ``lang``."""
-    return localize(TEXTS, lang)
+    """The form's words in ``lang``, with the spaces that must not break made unbreakable."""
+    return kept_together(localize(TEXTS, lang))
+
+
+def keep_together(text: str) -> str:
+    """``text`` with no-break spaces where a line break would split a number from its unit."""
+    return _KEPT_TOGETHER.sub(NO_BREAK, text)
+
+
+def kept_together(value: Any) -> Any:
+    if isinstance(value, str):
+        return keep_together(value)
+    if isinstance(value, dict):
+        return {key: kept_together(item) for key, item in value.items()}
+    return [kept_together(item) for item in value] if isinstance(value, list) else value

@@ -15,7 +15,7 @@ from cagettes.core import dates
 from cagettes.core.month import PAYMENT_METHODS, FormSlot, MonthData
 from cagettes.forms import layout, pictos
 from cagettes.forms.templating import render_template, template_file
-from cagettes.forms.texts import texts
+from cagettes.forms.texts import keep_together, texts
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ def render_variant(month: MonthData, variant: Variant, env: jinja2.Environment) 
 def variant_context(month: MonthData, variant: Variant, env: jinja2.Environment) -> dict:
     t = texts(variant.lang)
     year, number = month.year_month
+    products = product_rows(month, variant.lang)
     return {
         "lang": variant.lang,
         "large": variant.large,
@@ -57,7 +58,10 @@ def variant_context(month: MonthData, variant: Variant, env: jinja2.Environment)
         "t": t,
         "month_label": dates.month_name(year, number, variant.lang),
         "deadline_text": dates.long_date(month.deadline, variant.lang),
-        "products": product_rows(month, variant.lang),
+        "products": products,
+        # A column is printed only when some row has a box in it: no "+1" header over nothing.
+        "tolerance": any(p["case_size"] for p in products),
+        "feedback": any(p["feedback"] for p in products),
         "payment_methods": [(key, t["payment_methods"][key]) for key in PAYMENT_METHODS],
         "member_digits": month.member_digits,
         "association": month.association,
@@ -68,16 +72,20 @@ def variant_context(month: MonthData, variant: Variant, env: jinja2.Environment)
 
 
 def product_rows(month: MonthData, lang: str) -> list[dict]:
+    """The products as the form prints them; ``feedback``: someone bought it last month, so
+    a member may find like/dislike boxes on its row (stamped, forms.stamp)."""
+    bought = frozenset().union(*month.last_month.values())
     return [
         {
             "index": index,
             "ref": product.ref,
-            "name": product.label(lang),
-            "unit": product.unit_label(lang),
+            "name": keep_together(product.label(lang)),
+            "unit": keep_together(product.unit_label(lang)),
             "price": product.price,
             "max": product.max_per_member,
             "case_size": product.case_size,
             "picto_url": pictos.picto_url(product.picto),
+            "feedback": product.ref in bought,
         }
         for index, product in enumerate(month.products)
     ]

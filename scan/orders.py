@@ -7,20 +7,24 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import sqlalchemy as sa
 
+from cagettes.core.members import member_number
 from cagettes.core.model import Member, Product
 from cagettes.core.month import FormSlot, MonthData
 from cagettes.core.private import private_dir, private_file
 from cagettes.core.records import OrderRow, PageLineRow, ScannedPageRow
-from cagettes.scan.recognise import NEEDS_IDENTITY
+from cagettes.scan.decide import Line
+from cagettes.scan.recognise import ACCEPTED, NEEDS_IDENTITY, REVIEW, doubt_reasons
 from cagettes.storage import db
 from cagettes.storage.months import decode
 
+UNKNOWN_MEMBER = "unknown_member"  # doubt: a number ticked on a walk-in form that is no member's
 ORDER_COLUMNS = ("formulaire", "site", "membre", "nom", "produit", "ref", "quantite", "plus_un", "statut", "raison")
 
 
@@ -48,7 +52,7 @@ def order_rows(engine: sa.Engine, month: MonthData) -> list[OrderRow]:
         pages = effective_pages(conn, month.month)
         lines = lines_of(conn, [p["id"] for p in pages])
         assigned = assigned_members(conn, month.month)
-    numbers = numbers_read(pages, lines)
+    numbers = numbers_read(pages, lines, {member_number(f.member.number) for f in month.forms if f.member})
     rows = []
     for page in pages:
         if page["form"] is None:  # effective pages are identified; the column allows NULL for rejected ones
@@ -62,20 +66,61 @@ def order_rows(engine: sa.Engine, month: MonthData) -> list[OrderRow]:
     return rows
 
 
-def numbers_read(pages: list[ScannedPageRow], lines: dict[int, list[PageLineRow]]) -> dict[int, str]:
-    """The member number ticked on a walk-in form (its first page), for the products of all its pages."""
+def numbers_read(pages: list[ScannedPageRow], lines: dict[int, list[PageLineRow]],
+                 members: Collection[str]) -> dict[int, str]:
+    """The member number ticked on a walk-in form (its first page), for the products of all its pages.
+
+    Only a confirmed one, and a member's: a number in doubt (a digit missing) waits for a
+    volunteer, and one that is nobody's (a page stored before it could be checked) never counts."""
     numbers: dict[int, str] = {}
     for page in pages:
         for line in lines.get(page["id"], []):
-            if line["kind"] == "member_number" and line["value"] and page["form"] is not None:
-                numbers.setdefault(page["form"], line["value"])
+            if line["kind"] == "member_number" and line["value"] and line["status"] == "confirmed" \
+                    and page["form"] is not None:
+                number = member_number(line["value"])
+                if number in members:
+                    numbers.setdefault(page["form"], number)
     return numbers
 
 
 def snapshot_members(conn, month: str) -> dict[str, Member]:
-    """The month's members as frozen at opening, by number."""
+    """The month's members as frozen at opening, by number as ``member_number`` writes it."""
     snapshot = conn.execute(sa.select(db.months.c.snapshot).where(db.months.c.month == month)).scalar()
-    return {m["number"]: decode(Member, m) for m in (snapshot or {}).get("members", [])}
+    return {member_number(m["number"]): decode(Member, m) for m in (snapshot or {}).get("members", [])}
+
+
+def roster(conn, month: str) -> set[str] | None:
+    """The month's member numbers; None when the month is not in this database (a manifest
+    scanned on its own, as benchmarks do), where no number can be checked."""
+    known = conn.execute(sa.select(db.months.c.month).where(db.months.c.month == month)).first()
+    return set(snapshot_members(conn, month)) if known else None
+
+
+def known_members(lines: list[Line], members: Collection[str] | None) -> list[Line]:
+    """The walk-in grid's number written as every member number is; one that is no member's
+    becomes a doubt for a volunteer, never an order, a payment or a credit for nobody."""
+    if members is None:
+        return lines
+    checked = []
+    for line in lines:
+        if line.kind == "member_number" and line.status == "confirmed" and line.value is not None:
+            line = replace(line, value=member_number(str(line.value)))
+            if line.value not in members:
+                line = replace(line, status="doubtful", reason=UNKNOWN_MEMBER)
+        checked.append(line)
+    return checked
+
+
+def check_walkin_number(conn, month: str, report: Any) -> None:
+    """A scanned page's report (``pipeline.PageReport``), before it is stored: its walk-in number
+    checked against the month's members; a number that is nobody's sends the page to review."""
+    lines = known_members([Line(**line) for line in report.lines], roster(conn, month))
+    doubts = [reason for reason in doubt_reasons(lines) if reason not in report.review_reasons]
+    report.lines = [asdict(line) for line in lines]
+    if doubts and report.outcome in (ACCEPTED, REVIEW):
+        if report.outcome == ACCEPTED:
+            report.outcome, report.reason = REVIEW, doubts[0]
+        report.review_reasons = report.review_reasons + doubts
 
 
 def assigned_members(conn, month: str) -> dict[int, Member]:
@@ -84,7 +129,7 @@ def assigned_members(conn, month: str) -> dict[int, Member]:
     if not rows:
         return {}
     members = snapshot_members(conn, month)
-    return {r["form"]: members[r["member"]] for r in rows if r["member"] in members}
+    return {r["form"]: members[member_number(r["member"])] for r in rows if member_number(r["member"]) in members}
 
 
 def order_row(form: FormSlot, walkin_number: str, product: Product, line: PageLineRow, tolerance: dict[str | None, PageLineRow],

@@ -39,6 +39,7 @@ from cagettes.core.private import private_dir, private_entry, private_file
 from cagettes.core.records import Manifest, ManifestPage
 from cagettes.forms.manifest import read as read_manifest
 from cagettes.scan import inputs, notices, reference
+from cagettes.scan.orders import check_walkin_number
 from cagettes.scan.recognise import NEEDS_IDENTITY, REJECTED, REVIEW, PageResult, recognise, recognise_as
 from cagettes.storage import db
 
@@ -438,6 +439,7 @@ def store(conn, month: str, report: PageReport) -> dict | None:
     """The row stored for ``report`` (with its details), or None when this image is already there."""
     if conn.execute(sa.select(db.scanned_pages.c.id).where(db.scanned_pages.c.sha256 == report.sha256)).first():
         return None
+    check_walkin_number(conn, month, report)
     row = page_row(month, report, counted_before(conn, month, report))
     page_id = int(conn.execute(db.scanned_pages.insert().values(**row)).inserted_primary_key[0])
     insert_details(conn, page_id, report)
@@ -448,6 +450,7 @@ def store_identified(conn, month: str, scanned_page: int, report: PageReport) ->
     """A page stored without identity (``awaiting_identity``), now read as the page a volunteer
     named (``read_as``): its row becomes what ``store`` writes for an identified page, with its
     readings and lines; when and from where it was scanned, and its kept image, stay."""
+    check_walkin_number(conn, month, report)
     row = page_row(month, report, counted_before(conn, month, report))
     for kept in ("scanned_at", "sha256", "source", "source_index"):
         row.pop(kept)

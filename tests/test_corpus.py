@@ -90,8 +90,9 @@ def test_a_tick_beside_the_box_touches_it_from_outside(month):
         assert ink(filled, box["rect"]) < 0.01 < ink(filled, around, inset_mm=0)
 
 
-@pytest.mark.parametrize("style,low,high", [("dense", 0.8, 1.0), ("zigzag", 0.45, 0.97), ("partial", 0.45, 0.97),
-                                             ("scrawl", 0.4, 0.97)])
+# hand fills leave some paper; with a felt pen a scrawl or a partial fill can leave only 2 %
+@pytest.mark.parametrize("style,low,high", [("dense", 0.8, 1.0), ("zigzag", 0.45, 0.99), ("partial", 0.45, 0.99),
+                                             ("scrawl", 0.4, 0.99)])
 def test_a_cancelled_box_is_filled_as_hands_fill_it(month, style, low, high):
     """The textbook fill leaves no paper; real fills (the AMC scans) cover 55-87 % of the box."""
     image, boxes, zones = clean_page(month, "fr/p1")
@@ -116,7 +117,7 @@ def test_a_circled_number_leaves_the_box_empty_and_the_product_doubtful(month):
 
 
 def test_strays_stay_out_of_every_box(month):
-    image, boxes, zones = clean_page(month, "fr/p2")
+    image, boxes, zones = clean_page(month, "fr-large/p2")  # products only: no payment block
     policy = corpus.FillPolicy(scenarios={"nothing": 1.0}, stray_rate=6.0)
     filled, truth = corpus.fill_page(image, boxes, zones, DPI, np.random.default_rng(5), policy)
     assert truth["strays"]
@@ -127,7 +128,7 @@ def test_strays_stay_out_of_every_box(month):
 
 def test_payment_amount_and_member_number_are_ticked_digit_by_digit(month):
     policy = corpus.FillPolicy(p_payment=1.0, p_member_number=1.0, p_blank_leading_zero=0.0, p_comment=1.0)
-    image, boxes, zones = clean_page(month, "fr/p3")
+    image, boxes, zones = clean_page(month, "fr/p2")  # the last page: payment and comment
     filled, truth = corpus.fill_page(image, boxes, zones, DPI, np.random.default_rng(6), policy,
                                      products=month[1]["products"], carried_total=Decimal("7.3"))
     marked = {key for key, b in truth["boxes"].items() if b["state"] == "marked"}

@@ -133,7 +133,7 @@ def months_in_backup(path: Path, backend: str, request) -> list[str]:
 
 @BOTH_BACKENDS
 def test_backup_writes_a_checked_private_copy_of_the_database(workspace, capsys, backend, request):
-    assert run(capsys, workspace.root, "month", "open", MONTH)[0] == 0
+    assert run(capsys, workspace.root, "month", "open", MONTH, "--force")[0] == 0
     code, said = run(capsys, workspace.root, "backup")
     assert code == 0, said
     folder = workspace.root / "sauvegardes"

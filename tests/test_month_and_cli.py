@@ -58,7 +58,7 @@ def test_cli_init_check_and_month_open(tmp_path, capsys):
     assert main(["init", str(root)]) == 0
     assert main(["-w", str(root), "check"]) == 0
     assert "Catalogue valide" in capsys.readouterr().out
-    assert main(["-w", str(root), "month", "open", "2027-01"]) == 0
+    assert main(["-w", str(root), "month", "open", "2027-01", "--force"]) == 0
     out = capsys.readouterr().out
     assert "vendredi 1er janvier" not in out  # a holiday is never a working date
     assert "Mois 2027-01 ouvert" in out and "Livraison" in out

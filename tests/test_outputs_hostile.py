@@ -189,7 +189,7 @@ def test_a_close_that_crashed_before_its_last_document_is_finished_by_documents(
     broken = station.templates_dir / "docs" / "dashboard_private.html"  # written last, after every PDF
     broken.parent.mkdir(parents=True, exist_ok=True)
     broken.write_text("{% if %}", encoding="utf-8")
-    code, said = run("-w", root, "month", "close", MONTH)
+    code, said = run("-w", root, "month", "close", MONTH, "--force")  # before its deadline: on purpose
     assert code == 1 and "dashboard_private.html" in said, said
     assert list(station.paths(MONTH).distribution.glob("*.pdf"))  # half done: some documents, not all
 
@@ -213,7 +213,7 @@ def test_a_close_that_crashed_is_finished_by_closing_again(station):
     broken = station.templates_dir / "docs" / "receipts.html"
     broken.parent.mkdir(parents=True, exist_ok=True)
     broken.write_text("{{ nothing_here.at_all }}", encoding="utf-8")
-    code, said = run("-w", root, "month", "close", MONTH)
+    code, said = run("-w", root, "month", "close", MONTH, "--force")  # before its deadline: on purpose
     assert code == 1 and "receipts.html" in said, said
     broken.unlink()
     code, said = run("-w", root, "month", "close", MONTH)

@@ -197,7 +197,7 @@ def hostile(tmp_path_factory):
     config = re.sub(r"bons_libres_par_site = \d+", "bons_libres_par_site = 1", config)
     (root / "cagettes.toml").write_text(config, encoding="utf-8")
     run_cli("-w", str(root), "check")
-    run_cli("-w", str(root), "month", "open", MONTH)
+    run_cli("-w", str(root), "month", "open", MONTH, "--force")  # --force: whatever today is
     run_cli("-w", str(root), "print")
     run_cli("-w", str(root), "site")
     workspace = ws.open_workspace(root)

@@ -202,3 +202,17 @@ def test_messages_are_complete_and_boxes_are_said_in_words():
                                                               "conflict")] == \
         ["Œufs : plusieurs quantités cochées pour ce produit", "Montant payé : il manque un chiffre",
          "page scannée deux fois"]
+
+
+def test_undoing_a_rejection_that_would_count_a_page_twice_is_refused_in_words(month):
+    """Found by bench/break_test.py: a scan rejected, the other scan of the page kept then
+    rejected, both rejections undone: the second undo brought back a page the first scan counted
+    for again (a database error, a 500 on the review page)."""
+    member, rescan = month.pages["member"], month.pages["rescan"]
+    first = rv.reject(month.review, member, "Illisible", WHO)
+    rv.keep_scan(month.review, rescan, WHO)
+    second = rv.reject(month.review, rescan, "Illisible", WHO)
+    rv.undo(month.review, first, WHO)
+    with pytest.raises(rv.ReviewError, match="déjà comptée par un autre scan"):
+        rv.undo(month.review, second, WHO)
+    assert month.page("rescan")["outcome"] == "rejected" and month.page("member")["outcome"] != "rejected"

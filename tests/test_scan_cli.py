@@ -13,7 +13,7 @@ from tests.backends import BOTH_BACKENDS
 def test_scan_the_inbox_then_status_and_export(tmp_path, capsys):
     root = tmp_path / "asso"
     assert main(["init", str(root)]) == 0
-    assert main(["-w", str(root), "month", "open", "2026-12"]) == 0
+    assert main(["-w", str(root), "month", "open", "2026-12", "--force"]) == 0
     assert main(["-w", str(root), "print", "forms", "--jobs", "1"]) == 0
     scan_inbox_then_status_and_export(root, capsys)
 

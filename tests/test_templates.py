@@ -32,7 +32,7 @@ def test_user_template_text_is_escaped(workspace):
 @pytest.mark.parametrize("broken, cause", [("{% if %}x", "ligne 1"), ("<p>\n{{ nope.missing }}</p>", "nope")])
 def test_a_broken_user_template_is_named_in_french_without_a_traceback(workspace, capsys, broken, cause):
     root = str(workspace.root)
-    assert main(["-w", root, "month", "open", "2026-12"]) == 0
+    assert main(["-w", root, "month", "open", "2026-12", "--force"]) == 0
     (workspace.templates_dir / "poster.html").write_text(broken, encoding="utf-8")
     assert main(["-w", root, "print", "posters"]) == 1
     said = capsys.readouterr().err

@@ -19,6 +19,7 @@ from cagettes.services.workspace import init_workspace, load_catalog
 
 MESSAGES: Messages = {
     "catalog_ok": N_("Catalogue valide : {sites} sites, {suppliers} fournisseurs, {products} produits, {members} membres."),
+    "catalog_warning": N_("Attention, {where} : {message}"),
     "init_done": N_("Espace de travail créé dans {path}.\nÉtape suivante : cagettes -w {path} check"),
     "month_opened": N_("Mois {month} ouvert. Bons le {forms} ; date limite le {deadline} ; commande le {order}."),
     "delivery": N_("  Livraison à {site} : {slot}"),
@@ -42,6 +43,16 @@ MESSAGES: Messages = {
     "unidentified": N_("{count} page(s) sans code lisible : à identifier sur la page de vérification (cagettes review), en recopiant l'identifiant imprimé en bas de la page."),
     "status_incomplete": N_("  bon {form} ({who}) : page(s) manquante(s) {pages}"),
     "closed": N_("Mois {month} clos : {forms} bons pris en compte."),
+    "cancelled": N_("Mois {month} annulé : {forms} bons effacés de la base de données. Pour le rouvrir : "
+                    "cagettes month open {month}"),
+    "cancelled_folder": N_("  dossier supprimé : {path} (paquets, manifeste, affiches, site)"),
+    "cancelled_paper": N_("Détruisez les bons papier déjà imprimés pour ce mois (ils portent des noms) : à la "
+                          "réouverture, les numéros de bons sont redonnés, et un ancien bon serait lu comme le "
+                          "nouveau bon du même numéro."),
+    "member_form": N_("Bon n° {form} de {name} (n° {number}, site {site}) ajouté au mois {month}, sans réimprimer "
+                      "le mois : {path}. Le scanner le reconnaîtra."),
+    "form_needs_member": N_("« print form » imprime le bon d'un seul membre : donnez son numéro, par exemple "
+                            "cagettes print form --membre 0045"),
     "closed_forced": N_("Attention : clos de force, {count} page(s) non vérifiées ; leurs lignes douteuses ne sont pas commandées."),
     "reopened": N_("Mois {month} rouvert (enregistré). Refermez-le avec : cagettes month close {month}"),
     "documents_done": N_("Documents du mois {month} :\n  commandes fournisseurs : {suppliers}\n  émargement, reçus, membres sans bon, tableau de bord (privé) : {private}"),
@@ -111,6 +122,8 @@ def check_command(ctx: Context) -> None:
 def report_catalog(ctx: Context, workspace: ws.Workspace, catalog) -> None:
     ctx.say("catalog_ok", workspace, sites=len(catalog.sites), suppliers=len(catalog.suppliers),
             products=len(catalog.products), members=len(catalog.members))
+    for warning in catalog.warnings:
+        ctx.say("catalog_warning", workspace, where=warning.where(ctx.lang(workspace)), message=warning.message)
 
 
 @click.group("month", help=N_("Gestion des mois de commande."))
@@ -118,12 +131,34 @@ def month_group() -> None:
     pass
 
 
+def today_option(command):
+    """The date taken for today by the calendar's guard rails (tests; hidden from --help)."""
+    return click.option("--aujourdhui", "today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                        hidden=True)(command)
+
+
 @month_group.command("open", help=N_("Ouvre un mois (AAAA-MM) : fige les prix et calcule les dates."))
 @click.argument("month")
+@click.option("--force", is_flag=True, help=N_("Ouvrir même un mois passé, ou à plus de deux mois d'ici."))
+@today_option
 @pass_context
-def month_open_command(ctx: Context, month: str) -> None:
+def month_open_command(ctx: Context, month: str, force: bool, today) -> None:
     workspace = ctx.workspace()
-    report_month(ctx, workspace, months.open_month(workspace, ctx.catalog(workspace), month))
+    report_month(ctx, workspace, months.open_month(workspace, ctx.catalog(workspace), month, force,
+                                                   today.date() if today else None))
+
+
+@month_group.command("cancel", help=N_("Annule un mois ouvert par erreur, tant que rien n'est scanné : efface ses "
+                                       "bons et son dossier d'impression."))
+@click.argument("month")
+@pass_context
+def month_cancel_command(ctx: Context, month: str) -> None:
+    workspace = ctx.workspace()
+    cancelled = months.cancel_month(workspace, month)
+    ctx.say("cancelled", workspace, month=cancelled.month, forms=cancelled.forms)
+    if cancelled.folder:
+        ctx.say("cancelled_folder", workspace, path=cancelled.folder)
+        ctx.say("cancelled_paper", workspace)
 
 
 def report_month(ctx: Context, workspace: ws.Workspace, data) -> None:
@@ -135,18 +170,33 @@ def report_month(ctx: Context, workspace: ws.Workspace, data) -> None:
         ctx.say("delivery", workspace, site=site.name, slot=dates.long_slot(d.date, d.opens, d.closes, lang))
 
 
-@click.command("print", help=N_("Imprime le mois : « bundles » (tout, par site), « forms » (bons seuls) ou « posters »."))
-@click.argument("what", type=click.Choice(["bundles", "forms", "posters"]), default="bundles")
+@click.command("print", help=N_("Imprime le mois : « bundles » (tout, par site), « forms » (bons seuls), « posters », "
+                                "ou « form --membre NUMÉRO » (le bon d'un membre arrivé en cours de mois)."))
+@click.argument("what", type=click.Choice(["bundles", "forms", "posters", "form"]), default="bundles")
 @click.argument("month", required=False)
 @click.option("--jobs", type=click.IntRange(1, 32), default=2, show_default=True, help=N_("Processus en parallèle."))
+@click.option("--membre", "member", default=None, help=N_("Avec « form » : le numéro du membre."))
 @pass_context
-def print_command(ctx: Context, what: str, month: str | None, jobs: int) -> None:
+def print_command(ctx: Context, what: str, month: str | None, jobs: int, member: str | None) -> None:
+    if (what == "form") != (member is not None):
+        raise click.UsageError(translate(MESSAGES, "form_needs_member", ctx.lang()))
     workspace = ctx.workspace()
     data = ctx.month(workspace, month)
+    for line in printing.catalog_changes(workspace, data, ctx.lang(workspace)):
+        click.echo(line)
+    if member is not None:
+        print_member_form(ctx, workspace, data, member, jobs)
+        return
     if what == "posters":
         ctx.say("posters_done", workspace, path=printing.print_posters(workspace, data, jobs))
         return
     report_print(print_forms(ctx, workspace, data, jobs, what))
+
+
+def print_member_form(ctx: Context, workspace: ws.Workspace, data, member: str, jobs: int) -> None:
+    printed = printing.print_member_form(workspace, data, member, jobs)
+    ctx.say("member_form", workspace, form=printed.form.number, name=printed.member.display_name,
+            number=printed.member.number, site=printed.form.site, month=data.month, path=printed.path)
 
 
 def print_forms(ctx: Context, workspace: ws.Workspace, data, jobs: int, what: str = "bundles"):
@@ -332,13 +382,15 @@ def export_orders_command(ctx: Context, month: str | None, output: Path | None) 
 
 @month_group.command("close", help=N_("Clôt le mois : fige les commandes, arrondit aux cartons, écrit les documents."))
 @click.argument("month", required=False)
-@click.option("--force", is_flag=True, help=N_("Clore même si des pages attendent une vérification."))
+@click.option("--force", is_flag=True, help=N_("Clore même avant la date limite, ou si des pages attendent une "
+                                              "vérification."))
 @click.option("--par", "by", default=None, help=N_("Qui clôt (enregistré)."))
+@today_option
 @pass_context
-def month_close_command(ctx: Context, month: str | None, force: bool, by: str | None) -> None:
+def month_close_command(ctx: Context, month: str | None, force: bool, by: str | None, today) -> None:
     workspace = ctx.workspace()
     data = ctx.month(workspace, month)
-    closed = closing.close_month(workspace, data, by, force)
+    closed = months.close_month(workspace, data, by, force, today.date() if today else None)
     ctx.say("closed", workspace, month=data.month, forms=len(closed.forms))
     if closed.forced:
         ctx.say("closed_forced", workspace, count=len(closed.pending))

@@ -23,6 +23,8 @@ from cagettes.core.model import Site
 
 ONE_DAY = dt.timedelta(days=1)
 ONE_WEEK = dt.timedelta(days=7)
+# Opening freezes prices and members: further ahead than this, they would be frozen too early.
+MAX_MONTHS_AHEAD = 2
 
 _MESSAGES: Messages = {
     "bad_month": N_("mois invalide « {text} » : écrivez l'année puis le mois en chiffres, par exemple 2026-12"),
@@ -65,6 +67,16 @@ def parse_month(text: str, lang: str = DEFAULT_LANG) -> tuple[int, int]:
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise MonthError(translate(_MESSAGES, "bad_month", lang, text=text))
     return int(match.group(1)), int(match.group(2))
+
+
+def months_ahead(today: dt.date, year: int, month: int) -> int:
+    """How many months ``year-month`` is after today's month (negative: before it)."""
+    return (year - today.year) * 12 + month - today.month
+
+
+def first_closing_day(deadline: dt.date) -> dt.date:
+    """Forms may still come back on the deadline itself: a month is closed from the day after."""
+    return deadline + ONE_DAY
 
 
 def french_holidays(year: int) -> holidays.HolidayBase:

@@ -242,6 +242,8 @@ def _read_toml(path: Path, lang: str) -> dict[str, Any]:
         problem = Problem(file=path.name, message=translate(MESSAGES, "problem.encoding", lang))
     except tomllib.TOMLDecodeError as error:
         problem = _syntax_problem(error, path.name, lang)
+    except RecursionError:  # thousands of nested [ ... ]: tomllib parses them by recursion
+        problem = Problem(file=path.name, message=translate(MESSAGES, "problem.nesting", lang))
     summary = translate(MESSAGES, "error.summary", lang, file=path.name, count=1)
     raise ConfigError(summary, [problem], lang)
 

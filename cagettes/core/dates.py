@@ -31,6 +31,12 @@ def _locale(lang: str) -> str:
     return _LOCALES.get(lang) or (lang if lang in LANGS else _LOCALES[DEFAULT_LANG])
 
 
+def today() -> dt.date:
+    """The computer's date: the one place the calendar's guard rails read the clock (the services
+    take ``today`` as a parameter, so that a test gives its own)."""
+    return dt.date.today()
+
+
 def long_date(day: dt.date, lang: str = DEFAULT_LANG) -> str:
     """"mardi 22 décembre 2026" / "Tuesday 22 December 2026"."""
     # Babel has no ordinal for French days, so "1er" goes in as a quoted literal.

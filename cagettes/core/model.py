@@ -9,6 +9,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from cagettes.core.errors import Problem
+from cagettes.core.members import name_key
+
 LAB_STATUSES = ("essai", "regulier", "retire")
 
 
@@ -81,8 +84,9 @@ class Member:
         return f"{self.first_name} {self.last_name}".strip()
 
     @property
-    def sort_key(self) -> tuple[str, str]:
-        return (self.last_name.casefold(), self.first_name.casefold())
+    def sort_key(self) -> tuple[tuple, tuple]:
+        """Their place in every list of names: by last name, then first name, in French order."""
+        return (name_key(self.last_name), name_key(self.first_name))
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,8 @@ class Catalog:
     products: tuple[Product, ...]
     members: tuple[Member, ...]
     sources: dict[str, str] = field(default_factory=dict, compare=False)  # sheet -> file read
+    # what check says without refusing (a product without pictogram...), located like problems
+    warnings: tuple[Problem, ...] = field(default=(), compare=False)
 
     def site(self, code: str) -> Site:
         return next(s for s in self.sites if s.code == code)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from cagettes.core.calendar import Delivery
+from cagettes.core.members import MEMBER_DIGITS
 from cagettes.core.model import Member, Product, Site, Supplier
 
 __all__ = ["PAYMENT_METHODS", "Association", "Delivery", "FormSlot", "MonthData"]
@@ -57,7 +58,7 @@ class MonthData:
     forms: tuple[FormSlot, ...]
     secret: str
     site_url: str = ""
-    member_digits: int = 4
+    member_digits: int = MEMBER_DIGITS
     last_month: Mapping[str, frozenset[str]] = field(default_factory=dict)  # member -> refs
     credits: Mapping[str, Decimal] = field(default_factory=dict)  # member -> euros
     suppliers: tuple[Supplier, ...] = ()

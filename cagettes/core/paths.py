@@ -93,6 +93,20 @@ def make_dirs(path: Path, mode: int = 0o777) -> list[Path]:
     return [folder for folder in reversed(missing) if make_dir(folder, mode)]
 
 
+def write_bytes(path: Path, data: bytes) -> Path:
+    """``data`` into the file ``path``, its missing folders made; what stops it is said, with the
+    file's name (a disk full, an output folder the system will not write in, such as /proc)."""
+    make_dirs(path.parent)
+    try:
+        path.write_bytes(data)
+    except OSError as error:
+        raise WorkspaceError(N_("Le fichier {path} ne peut pas être écrit ({reason}). Vérifiez qu'il reste de la "
+                                "place sur le disque et que vous avez le droit d'écrire dans ce dossier ; pour le "
+                                "dossier de sortie, corrigez la clé sortie.dossier de cagettes.toml."),
+                             params={"path": path, "reason": error.strerror or error}) from None
+    return path
+
+
 def slug(code: str) -> str:
     """A site code made safe for a file name and a URL: "FIVES" stays, "Épi Campus" → "Epi-Campus".
 

@@ -59,6 +59,7 @@ REASONS: tuple[Reason, ...] = (
     Reason("filled_alone", "doubt", "a filled box with nothing else marked: cancelled or chosen?"),
     Reason("box_doubtful", "doubt", "a line holding a doubtful box"),
     Reason("digit_missing", "doubt", "a number (member, amount) with a digit missing"),
+    Reason("unknown_member", "doubt", "a member number ticked on a walk-in form that is no member's this month"),
 )
 
 BY_CODE = {reason.code: reason for reason in REASONS}

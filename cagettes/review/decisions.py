@@ -23,6 +23,7 @@ import sqlalchemy as sa
 
 from cagettes.core.errors import ReviewError
 from cagettes.core.i18n import N_, Messages, _, translate
+from cagettes.core.members import member_number
 from cagettes.core.records import (
     HistoryEntry,
     Manifest,
@@ -39,7 +40,7 @@ from cagettes.scan.crops import read_grey
 from cagettes.scan.decide import CANCELLED, DOUBTFUL, EMPTY, MARKED, BoxDecision, apply_rules, choose_one, group_key
 from cagettes.scan.identify import identify_typed
 from cagettes.scan.inputs import PageImage
-from cagettes.scan.orders import snapshot_members
+from cagettes.scan.orders import known_members, roster, snapshot_members
 from cagettes.scan.pipeline import insert_lines, is_awaiting_identity
 from cagettes.scan.recognise import ACCEPTED, REJECTED, REVIEW, doubt_reasons
 from cagettes.storage import db
@@ -63,6 +64,7 @@ MESSAGES: Messages = {
     "no_member": N_("Aucun membre n° « {member} » ce mois-ci : vérifiez le numéro sur la liste des membres."),
     "no_conflict": N_("La page scannée n° {page} n'a pas d'autre scan : il n'y a rien à choisir."),
     "no_decision": N_("La décision n° {decision} n'existe pas ou est déjà défaite."),
+    "undo_counted_twice": N_("La décision n° {decision} ne peut pas être défaite : la page qu'elle remettrait en compte est déjà comptée par un autre scan, remis en compte depuis. Refusez d'abord cet autre scan, puis défaites cette décision."),
     "not_last": N_("Défaites d'abord la décision n° {later}, plus récente, sur la même page."),
     "not_awaiting": N_("La page scannée n° {page} n'attend pas d'identifiant : elle est déjà identifiée ou refusée."),
     "no_identity": N_("Recopiez l'identifiant imprimé en clair en bas de la page (il commence par EC1-), ou choisissez le bon et la page dans la liste."),
@@ -145,7 +147,7 @@ def reject(review: Review, page: int, reason: str, who: str) -> int:
 
 def assign(review: Review, page: int, member: str, who: str) -> int:
     """A walk-in form becomes a member's: its order lines carry that member from now on."""
-    member = member.strip()
+    member = member_number(member)  # "20" typed for member 0020
     with review.engine.begin() as conn:
         row = open_page(review, conn, page)
         form = walkin_form(review, conn, row)
@@ -220,15 +222,18 @@ def awaiting(review: Review, conn, page: int) -> ScannedPageRow:
 
 def undo(review: Review, decision: int, who: str) -> None:
     """Undo one decision: the pages and the order are as if it had never been taken."""
-    with review.engine.begin() as conn:
-        row = active_decision(review, conn, decision)
-        later = later_blocking(conn, row)
-        if later is not None:
-            raise review.error("not_last", later=later)
-        conn.execute(db.review_decisions.update().where(db.review_decisions.c.id == decision).values(
-            undone_at=now(), undone_by=clean_name(review, who)))
-        for page in restore(conn, review.month, row):
-            refresh(review, conn, page)
+    try:
+        with review.engine.begin() as conn:
+            row = active_decision(review, conn, decision)
+            later = later_blocking(conn, row)
+            if later is not None:
+                raise review.error("not_last", later=later)
+            conn.execute(db.review_decisions.update().where(db.review_decisions.c.id == decision).values(
+                undone_at=now(), undone_by=clean_name(review, who)))
+            for page in restore(conn, review.month, row):
+                refresh(review, conn, page)
+    except sa.exc.IntegrityError:  # the page it would bring back is counted by another scan now
+        raise review.error("undo_counted_twice", decision=decision) from None
 
 
 # ---------------------------------------------------------------- recomputing a page
@@ -237,7 +242,7 @@ def refresh(review: Review, conn, page: int) -> None:
     """Lines from the readings and the volunteers' box decisions; then the outcome, unless rejected."""
     row = stored_page(review, conn, page)
     states = current_states(conn, page)
-    lines = apply_rules(review.boxes_of(row), states)
+    lines = known_members(apply_rules(review.boxes_of(row), states), roster(conn, review.month))
     conn.execute(db.page_lines.delete().where(db.page_lines.c.scanned_page == page))
     insert_lines(conn, page, [asdict(line) for line in lines])
     if row["outcome"] == REJECTED or is_awaiting_identity(row):

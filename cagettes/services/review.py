@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cagettes.closing.state import closed_at
+from cagettes.core.members import member_number, name_key
 from cagettes.core.model import Member
 from cagettes.core.month import MonthData
 from cagettes.core.records import ManifestBox, ManifestPage, OrderRow, ScannedPageRow
@@ -164,12 +165,12 @@ def members(review: Review) -> list[Member]:
     """The month's members, by name: whom a walk-in form can be given to."""
     with review.engine.connect() as conn:
         found = snapshot_members(conn, review.month).values()
-    return sorted(found, key=lambda m: m.display_name.casefold())
+    return sorted(found, key=lambda m: name_key(m.display_name))
 
 
 def member(review: Review, number: str) -> Member | None:
     with review.engine.connect() as conn:
-        return snapshot_members(conn, review.month).get(number)
+        return snapshot_members(conn, review.month).get(member_number(number))  # "20" is member 0020
 
 
 def scan_picture(session: ReviewSession, row: ScannedPageRow) -> Path | None:

@@ -586,13 +586,14 @@ class _Sheet:
 
 def fill_page(image: np.ndarray, boxes: list[ManifestBox], zones: dict[str, Rect], dpi: int, rng: np.random.Generator,
               policy: FillPolicy | None = None, products: list[ManifestProduct] | None = None,
-              carried_total: Decimal = Decimal("0")) -> tuple[np.ndarray, dict]:
+              carried_total: Decimal = Decimal("0"), members: Sequence[str] = ()) -> tuple[np.ndarray, dict]:
     """Mark a copy of a clean page as a member (and a volunteer) would, and say what was done.
 
     ``boxes`` are the page's manifest boxes (layout boxes + extra_boxes), ``zones`` its zones,
     ``products`` the manifest's product list (for prices: ``page_total``), ``carried_total``
     what the same form's earlier pages cost: the volunteer writes carried + this page's total
-    in the amount grid (a random amount when that is 0, unknown or 100 EUR or more)."""
+    in the amount grid (a random amount when that is 0, unknown or 100 EUR or more); a walk-in
+    form's member ticks one of ``members`` (the month's numbers), or any number without them."""
     policy = policy or FillPolicy()
     sheet = _Sheet(image.copy(), boxes, dpi, rng, policy)
     product_truth = {ref: _fill_product(sheet, ref, own) for ref, own in _by_product(boxes).items()}
@@ -600,7 +601,7 @@ def fill_page(image: np.ndarray, boxes: list[ManifestBox], zones: dict[str, Rect
              "page_total": _page_total(product_truth, products)}
     owed = carried_total + Decimal(truth["page_total"] or "0")
     truth.update(_fill_payment(sheet, boxes, owed if Decimal("0") < owed < Decimal("100") else None))
-    truth["member_number"] = _fill_member_number(sheet, boxes)
+    truth["member_number"] = _fill_member_number(sheet, boxes, members)
     truth.update(_fill_zones(sheet, zones))
     for _ in range(int(rng.poisson(policy.stray_rate))):
         sheet.stray()
@@ -698,13 +699,16 @@ def _fill_payment(sheet: _Sheet, boxes: list[ManifestBox], amount: Decimal | Non
     return {"payment": method, "amount": f"{amount:.2f}"}
 
 
-def _fill_member_number(sheet: _Sheet, boxes: list[ManifestBox]) -> str | None:
-    """Walk-in forms: the member number, one digit ticked per column."""
+def _fill_member_number(sheet: _Sheet, boxes: list[ManifestBox], members: Sequence[str]) -> str | None:
+    """Walk-in forms: the member number, one digit ticked per column (a number of no member
+    goes to review, so a real member's when the month's are known)."""
     grid = {(b["column"], b["value"]): b for b in boxes if b["kind"] == "member_digit"}
     if not grid or sheet.rng.random() >= sheet.policy.p_member_number:
         return None
     columns = sorted({c for c, _ in grid})
-    number = "".join(str(int(sheet.rng.integers(0, 10))) for _ in columns)
+    known = [m.zfill(len(columns)) for m in members if m.isdigit() and len(m) <= len(columns)]
+    number = (known[int(sheet.rng.integers(0, len(known)))] if known
+              else "".join(str(int(sheet.rng.integers(0, 10))) for _ in columns))
     for column, digit in zip(columns, number, strict=False):
         sheet.mark(grid[(column, int(digit))]["id"], sheet.policy.digit_styles)
     return number
@@ -936,8 +940,9 @@ def _sample(manifest: Manifest, page: ManifestPage, image: np.ndarray, dpi: int,
     layout = manifest["layouts"][page["layout"]]
     boxes = layout["boxes"] + page["extra_boxes"]
     carried = totals.get(page["form"], Decimal("0"))
+    members = sorted({p["member"] for p in manifest["pages"] if p.get("member")})
     filled, truth = fill_page(image, boxes, layout.get("zones", {}), dpi, rng,
-                              policy, manifest["products"], carried_total=carried)
+                              policy, manifest["products"], carried_total=carried, members=members)
     totals[page["form"]] = carried + Decimal(truth["page_total"])
     avoid = None
     if heldout is not None:  # margin notes keep clear of the boxes, the codes and the corner marks

@@ -17,6 +17,7 @@ from cagettes.core.calendar import Delivery, month_calendar, parse_month
 from cagettes.core.config import Config
 from cagettes.core.errors import MonthError
 from cagettes.core.i18n import N_
+from cagettes.core.members import MEMBER_DIGITS
 from cagettes.core.model import Catalog, Member, Product, Site, Supplier
 from cagettes.core.month import Association, FormSlot, MonthData
 from cagettes.storage import db
@@ -116,7 +117,7 @@ def month_data(row, form_rows, config: Config) -> MonthData:
         sites=sites, products=tuple(decode(Product, p) for p in snap["products"]),
         forms=tuple(FormSlot(f["number"], f["site"], members.get(f["member"])) for f in form_rows),
         secret=config.secret, site_url=config.public_site_url, voucher_scheme=config.voucher_scheme,
-        member_digits=max([len(n) for n in members] + [4]),
+        member_digits=max([len(n) for n in members] + [MEMBER_DIGITS]),  # the walk-in grid's columns
         suppliers=tuple(decode(Supplier, s) for s in snap["suppliers"]),
     )
 
@@ -138,3 +139,68 @@ def decode(cls, data: dict):
             value, decoder = data[f.name], _DECODERS.get(str(f.type).replace(" | None", ""))
             kwargs[f.name] = decoder(value) if decoder and value is not None else value
     return cls(**kwargs)
+
+
+def exists(engine: sa.Engine, month: str) -> bool:
+    """Whether ``month`` was opened (open or closed)."""
+    with engine.connect() as conn:
+        return conn.execute(sa.select(db.months.c.month).where(db.months.c.month == month)).first() is not None
+
+
+def cancel_month(engine: sa.Engine, month: str) -> int:
+    """Forget an open month that nothing came back for: its forms, prints and snapshot; returns
+    how many forms it had. Refused once it was closed, or has a scan or a payment."""
+    with engine.begin() as conn:
+        if conn.execute(sa.select(db.months.c.month).where(db.months.c.month == month)).first() is None:
+            raise no_month(month)
+        refuse_cancel(conn, month)
+        forms = conn.execute(sa.select(sa.func.count()).select_from(db.forms).where(db.forms.c.month == month)).scalar()
+        for table in (db.prints, db.forms, db.months):
+            conn.execute(table.delete().where(table.c.month == month))
+    return int(forms or 0)
+
+
+def refuse_cancel(conn: sa.Connection, month: str) -> None:
+    """What a month holds that cancelling would lose: closings, scanned pages, typed payments."""
+    def count(table: sa.Table) -> int:
+        return int(conn.execute(sa.select(sa.func.count()).select_from(table).where(table.c.month == month)).scalar() or 0)
+
+    if count(db.closings):
+        raise MonthError(N_("Le mois {month} a été clos : ses commandes et ses documents sont gardés, il ne peut pas "
+                            "être annulé."), params={"month": month})
+    if scans := count(db.scanned_pages):
+        raise MonthError(N_("Le mois {month} ne peut pas être annulé : {count} page(s) scannée(s) y sont déjà "
+                            "enregistrées, les bons rendus seraient perdus. Gardez-le ouvert (cagettes status "
+                            "--mois {month})."), params={"month": month, "count": scans})
+    if payments := count(db.payments):
+        raise MonthError(N_("Le mois {month} ne peut pas être annulé : {count} paiement(s) y sont déjà "
+                            "enregistrés. Gardez-le ouvert."), params={"month": month, "count": payments})
+
+
+def add_member_form(engine: sa.Engine, month: str, member: Member) -> int:
+    """A personal form for a member who joined after the month opened: the next free number,
+    the member added to the month's snapshot. Returns the form's number."""
+    try:
+        with engine.begin() as conn:
+            row = conn.execute(sa.select(db.months).where(db.months.c.month == month)).mappings().first()
+            if row is None:
+                raise no_month(month)
+            taken = conn.execute(sa.select(db.forms.c.number, db.forms.c.member)
+                                 .where(db.forms.c.month == month)).all()
+            already = next((n for n, m in taken if m == member.number), None)
+            if already is not None:  # another station gave it a moment ago
+                raise has_form(month, member, already)
+            number = max((n for n, _ in taken), default=0) + 1
+            snapshot = dict(row["snapshot"])
+            snapshot["members"] = [m for m in snapshot["members"] if m["number"] != member.number] + [encode(member)]
+            conn.execute(db.months.update().where(db.months.c.month == month).values(snapshot=snapshot))
+            conn.execute(db.forms.insert().values(month=month, number=number, site=member.site, member=member.number))
+    except sa.exc.IntegrityError:  # another station took the same number between our read and our insert
+        raise MonthError(N_("Un autre poste vient d'ajouter un bon au mois {month} : relancez la commande."),
+                         params={"month": month}) from None
+    return number
+
+
+def has_form(month: str, member: Member, form: int) -> MonthError:
+    return MonthError(N_("{name} (n° {number}) a déjà le bon n° {form} ce mois-ci ({month}) : rien n'est imprimé."),
+                      params={"name": member.display_name, "number": member.number, "form": form, "month": month})

@@ -96,6 +96,7 @@ MESSAGES: Messages = {
     "why_filled_alone": N_("Une case remplie seule : annulée ou choisie ?"),
     "why_box_doubtful": N_("une case douteuse"),
     "why_digit_missing": N_("il manque un chiffre"),
+    "why_unknown_member": N_("Le numéro coché n'est celui d'aucun membre : vérifiez les chiffres sur le papier, ou attribuez ce bon libre au membre qui l'a rempli"),
     "why_conflict": N_("page scannée deux fois"),
     "why_other": N_("Le scanner n'est pas sûr"),
     "kind_payment": N_("Paiement"),
