@@ -34,6 +34,10 @@ from cagettes.forms.templating import render_template, template_file
 from cagettes.forms.variants import font_urls
 
 SHEET_SIZES = {"S": "petit", "M": "moyen", "L": "grand"}  # print sizes of the signing sheet
+# Products per sorting table at each size: as many as keep their names horizontal and readable
+# across a landscape A4 (about 20 mm a column at 10 pt, 26 mm at 16 pt).
+MATRIX_COLUMNS = {"S": 12, "M": 10, "L": 8}
+PORTRAIT_SITES_AT_MOST = 4  # a purchase order with more delivery sites is printed landscape, a column each
 
 
 @dataclass(frozen=True)
@@ -56,10 +60,7 @@ def write_documents(accounts: MonthAccounts, month_dir: Path, env: jinja2.Enviro
     written = Written([], [], [], [])
     with tempfile.TemporaryDirectory(prefix="cagettes-pictos-") as scratch:
         common = {**common_context(accounts, env), "pictos": png_pictos_by_ref(accounts, Path(scratch))}
-        tasks = [(written.suppliers, page(env, "docs/supplier_order.html", {**common, "order": o},
-                                          inside(suppliers_dir, f"bon-de-commande-{slug(o.supplier.code)}.pdf",
-                                                 o.supplier.code)))
-                 for o in summaries.supplier_orders(accounts)]
+        tasks = supplier_tasks(accounts, common, env, suppliers_dir, written)
         for site in accounts.month.sites:
             tasks += site_tasks(accounts, site, {**common, **site_context(accounts, site)}, env, private, written)
         for target, path in zip([t[0] for t in tasks], to_pdfs([t[1] for t in tasks], jobs), strict=False):
@@ -69,12 +70,21 @@ def write_documents(accounts: MonthAccounts, month_dir: Path, env: jinja2.Enviro
     return written
 
 
+def supplier_tasks(accounts: MonthAccounts, context: dict, env: jinja2.Environment, folder: Path,
+                   written: Written) -> list[tuple[list, "PdfJob"]]:
+    return [(written.suppliers, page(env, "docs/supplier_order.html",
+                                     {**context, "order": o, "landscape": len(o.sites) > PORTRAIT_SITES_AT_MOST},
+                                     inside(folder, f"bon-de-commande-{slug(o.supplier.code)}.pdf", o.supplier.code)))
+            for o in summaries.supplier_orders(accounts)]
+
+
 def site_tasks(accounts: MonthAccounts, site, context: dict, env: jinja2.Environment, private: Path,
                written: Written) -> list[tuple[list, "PdfJob"]]:
     def path(kind: str, size: str = "") -> Path:
         return inside(private, f"{kind}-{slug(site.code)}{'-' if size else ''}{size}.pdf", site.code)
 
-    tasks = [(written.sheets, page(env, "docs/signing_sheet.html", {**context, "size": size},
+    tasks = [(written.sheets, page(env, "docs/signing_sheet.html",
+                                   {**context, "size": size, "matrices": sorting_matrices(accounts, site.code, size)},
                                    path("emargement", size))) for size in SHEET_SIZES]
     receipts = [receipt(a, accounts, context["pictos"]) for a in accounts.of_site(site.code)]
     tasks.append((written.receipts, page(env, "docs/receipts.html", {**context, "receipts": receipts}, path("recus"))))
@@ -153,15 +163,26 @@ def common_context(accounts: MonthAccounts, env: jinja2.Environment) -> dict:
 
 def site_context(accounts: MonthAccounts, site) -> dict:
     site_accounts = sorted(accounts.of_site(site.code), key=sort_key)
-    products = summaries.products_of_site(accounts, site.code)
     return {
         "site": site,
         "rows": [sheet_row(a, summaries.short_labels(accounts.month.products)) for a in site_accounts],
-        "matrices": [{"products": chunk, "rows": [(a, summaries.given_of(a)) for a in site_accounts],
-                      "totals": summaries.site_column_totals(site_accounts, chunk)}
-                     for chunk in summaries.matrix_chunks(products)],
         "absent": summaries.not_returned(accounts, site.code),
     }
+
+
+def sorting_matrices(accounts: MonthAccounts, site: str, size: str) -> list[dict]:
+    """The sorting tables of a site at a print size: only what is handed over there, and in each
+    table only the members who get one of its products (a column or a row of zeros sorts nothing)."""
+    site_accounts = sorted(accounts.of_site(site), key=sort_key)
+    products = summaries.products_of_site(accounts, site)
+    totals = summaries.site_column_totals(site_accounts, products)
+    delivered = [p for p in products if totals[p.ref]]
+    rows = [(a, summaries.given_of(a)) for a in site_accounts]
+    matrices = []
+    for chunk in summaries.matrix_chunks(delivered, MATRIX_COLUMNS[size]):
+        matrices.append({"products": chunk, "totals": {p.ref: totals[p.ref] for p in chunk},
+                         "rows": [(a, given) for a, given in rows if any(p.ref in given for p in chunk)]})
+    return matrices
 
 
 def sort_key(account: Account) -> tuple:
