@@ -940,7 +940,7 @@ def _sample(manifest: Manifest, page: ManifestPage, image: np.ndarray, dpi: int,
     layout = manifest["layouts"][page["layout"]]
     boxes = layout["boxes"] + page["extra_boxes"]
     carried = totals.get(page["form"], Decimal("0"))
-    members = sorted({p["member"] for p in manifest["pages"] if p.get("member")})
+    members = sorted({str(p["member"]) for p in manifest.get("pages", []) if p.get("member")})
     filled, truth = fill_page(image, boxes, layout.get("zones", {}), dpi, rng,
                               policy, manifest["products"], carried_total=carried, members=members)
     totals[page["form"]] = carried + Decimal(truth["page_total"])
