@@ -123,13 +123,16 @@ def flatten_light(page: np.ndarray, printed: np.ndarray | None, boxes: Sequence[
     against it as it was. The paper is estimated from pixels that the blank form leaves blank,
     outside every box, lighter than the estimate so far (a mark is no paper)."""
     small, valid = _paper_pixels(page, printed, boxes, scanned)
-    paper = _normalised_blur(small, valid)
+    paper, known = _normalised_blur(small, valid)
     for _ in range(T.PAPER_PASSES):
         valid &= small >= paper - T.PAPER_INK_MARGIN
-        paper = _normalised_blur(small, valid)
-    level = cv2.resize(np.clip(paper, 1, 255).astype(np.uint8), (page.shape[1], page.shape[0]),
-                       interpolation=cv2.INTER_LINEAR)
-    return cv2.divide(page, level, scale=255), level
+        paper, known = _normalised_blur(small, valid)
+    size = (page.shape[1], page.shape[0])
+    level = cv2.resize(np.clip(paper, 1, 255).astype(np.uint8), size, interpolation=cv2.INTER_LINEAR)
+    # where no paper was seen nearby (a deep shadow's every pixel was taken for ink), the page's
+    # median only stands in for the division: a box there has no paper level to be read against
+    unknown = cv2.resize((~known).view(np.uint8), size, interpolation=cv2.INTER_NEAREST).view(bool)
+    return cv2.divide(page, level, scale=255), np.where(unknown, np.uint8(0), level)
 
 
 def _paper_pixels(page, printed, boxes, scanned) -> tuple[np.ndarray, np.ndarray]:
@@ -149,14 +152,16 @@ def _paper_pixels(page, printed, boxes, scanned) -> tuple[np.ndarray, np.ndarray
     return small, valid
 
 
-def _normalised_blur(small: np.ndarray, valid: np.ndarray) -> np.ndarray:
+def _normalised_blur(small: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The mean of the valid pixels near each pixel (Gaussian weights): holes are bridged from
-    around them; far from any valid pixel, the median of all of them."""
+    around them; far from any valid pixel, the median of all of them. And where the paper was
+    seen (not that median)."""
     sigma = T.PAPER_SIGMA_MM * T.PAPER_PX_PER_MM
     weight = cv2.GaussianBlur(valid.astype(np.float32), (0, 0), sigma)
     total = cv2.GaussianBlur(np.where(valid, small, 0).astype(np.float32), (0, 0), sigma)
     fallback = float(np.median(small[valid])) if valid.any() else float(np.percentile(small, 90))
-    return np.where(weight > T.PAPER_MIN_WEIGHT, total / np.maximum(weight, 1e-6), fallback)
+    known = weight > T.PAPER_MIN_WEIGHT
+    return np.where(known, total / np.maximum(weight, 1e-6), fallback), known
 
 
 def despeckle(page: np.ndarray) -> np.ndarray:
@@ -398,7 +403,8 @@ def read_boxes(page: np.ndarray, boxes: list[ManifestBox], calibration: Calibrat
 def in_sight(reading: BoxReading, page: np.ndarray, box: ManifestBox, calibration: Calibration,
              reference: np.ndarray | None, paper: np.ndarray | None) -> BoxReading:
     """How much of the box's printed outline the scan shows (none: the box is outside the image,
-    under a lost corner or a painted band), and how dark its paper was before flattening."""
+    under a lost corner or a painted band), and how dark its paper was before flattening (0 where
+    no paper was seen near it: see ``flatten_light``)."""
     outline = 1.0
     if reference is not None:
         drawn = crop(reference, grow(box["rect"], T.OUTLINE_MARGIN_MM)) < 128

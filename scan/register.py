@@ -452,22 +452,31 @@ def fit_anchors(layout: ManifestLayout, marks: dict[str, np.ndarray], centres: n
     homography, _ = cv2.findHomography(centres, observed, cv2.RANSAC, T.ANCHOR_TOLERANCE_MM * px_per_mm)
     if homography is None:
         return None
-    residual = unproject(homography, observed) - centres
-    agreeing: dict[str, np.ndarray] = {}
-    for name, corners in marks.items():
-        source = rect_corners(layout["marks"][name])
-        off = (unproject(homography, corners) - source).mean(axis=0)
-        distance = np.linalg.norm(centres - source.mean(axis=0), axis=1)
-        nearest = np.argsort(distance)[:T.ANCHOR_NEIGHBOURS]
-        reach = T.MARK_ANCHOR_MM + T.MARK_ANCHOR_SLOPE * float(np.median(distance[nearest]))
-        if np.linalg.norm(off - np.median(residual[nearest], axis=0)) <= reach:
-            agreeing[name] = corners
+    agreeing = {name: corners for name, corners in marks.items()
+                if mark_agrees(rect_corners(layout["marks"][name]), corners, centres, observed, px_per_mm)}
     if agreeing:
         source, target = mark_points(layout, agreeing)
         refitted, _ = cv2.findHomography(np.vstack([source, centres]), np.vstack([target, observed]), cv2.RANSAC,
                                          T.ANCHOR_TOLERANCE_MM * px_per_mm)
         homography = refitted if refitted is not None else homography
     return homography, agreeing
+
+
+def mark_agrees(source: np.ndarray, corners: np.ndarray, centres: np.ndarray, observed: np.ndarray,
+                px_per_mm: float) -> bool:
+    """Whether a mark (its printed corners, mm; found, px) lies where its nearest boxes put it,
+    within ``MARK_ANCHOR_MM`` plus ``MARK_ANCHOR_SLOPE`` of the way to them. Their own affine
+    map says where, not the whole page's homography: below a header without boxes, a
+    homography of boxes stretched by a slip goes several mm wrong at the top corners (its
+    perspective terms), where a straight map of the nearest boxes errs by the stretch only."""
+    distance = np.linalg.norm(centres - source.mean(axis=0), axis=1)
+    nearest = np.argsort(distance)[:T.MARK_ANCHOR_BOXES]
+    near, seen = centres[nearest], observed[nearest]
+    if np.linalg.matrix_rank(near - near.mean(axis=0), tol=1.0) < 2:
+        return True  # one row or column of boxes says nothing across it: the marks judge themselves
+    predicted = project(affine(near, seen), source)
+    off = float(np.linalg.norm((predicted - corners).mean(axis=0))) / px_per_mm
+    return off <= T.MARK_ANCHOR_MM + T.MARK_ANCHOR_SLOPE * float(np.median(distance[nearest]))
 
 
 def judge_on_anchors(registration: Registration, layout: ManifestLayout, homography: np.ndarray,
