@@ -87,7 +87,10 @@ def overlay_context(month: MonthData, page: StampedPage, n: int) -> dict:
     who, who_pt = identity(form, t, page.variant.large)
     # The date line comes first: a long site name may be cut at the slot's edge, the date never.
     slot = dates.long_slot(delivery.date, delivery.opens, delivery.closes, lang)
-    lines = [f"{t['pickup']} : {slot}" if lang == "fr" else f"{t['pickup']}: {slot}", site.name]
+    # A named form's number comes before the site's name, which may be cut at the slot's edge:
+    # volunteers type it for a payment (a walk-in form's number is in its identity line).
+    place = f"{t['form_no']} {form.number} · {site.name}" if form.member else site.name
+    lines = [f"{t['pickup']} : {slot}" if lang == "fr" else f"{t['pickup']}: {slot}", place]
     return {
         "n": n,
         "lang": lang,

@@ -52,6 +52,8 @@ TEXTS: dict[str, Any] = {
     "member_no": N_("N°"),
     "pickup": N_("Retrait"),
     "walkin_identity": N_("Bon libre"),
+    # Before the site's name on every page of a named form: the number `cagettes payment --bon` takes.
+    "form_no": N_("Bon n°"),
     "credit": N_("Avoir du mois dernier"),
     "like": N_("oui"),
     "dislike": N_("non"),

@@ -132,6 +132,19 @@ def assigned_members(conn, month: str) -> dict[int, Member]:
     return {r["form"]: members[member_number(r["member"])] for r in rows if member_number(r["member"]) in members}
 
 
+def walkin_member(engine: sa.Engine, month: MonthData, form: int) -> Member | None:
+    """The member a walk-in form was given to on the review page, or whose number its grid
+    shows; None while it has not come back or names no member."""
+    with engine.connect() as conn:
+        assigned = assigned_members(conn, month.month)
+        if form in assigned:
+            return assigned[form]
+        pages = [p for p in effective_pages(conn, month.month) if p["form"] == form]
+        lines = lines_of(conn, [p["id"] for p in pages])
+        members = snapshot_members(conn, month.month)
+    return members.get(numbers_read(pages, lines, set(members)).get(form, ""))
+
+
 def order_row(form: FormSlot, walkin_number: str, product: Product, line: PageLineRow, tolerance: dict[str | None, PageLineRow],
               assigned: Member | None = None) -> OrderRow:
     member = form.member or assigned

@@ -193,7 +193,7 @@ def test_a_payment_correction_replaces_the_scanned_one(demo):
     workspace, data, accounts = demo
     account = accounts.accounts[0]
     form = account.slot.number
-    assert main(["-w", str(workspace.root), "payment", str(form), "--mois", MONTH, "--mode", "cheque_alimentaire",
+    assert main(["-w", str(workspace.root), "payment", "--bon", str(form), "--mois", MONTH, "--mode", "cheque_alimentaire",
                  "--montant", "12,50", "--financeur", "CCAS de Lille", "--par", "Samia"]) == 0
     again = distribution.month_accounts(workspace.engine(), data)
     corrected = next(a for a in again.accounts if a.slot.number == form)

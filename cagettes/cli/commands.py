@@ -11,7 +11,6 @@ from cagettes.cli.review import review_command
 from cagettes.core import dates
 from cagettes.core.i18n import N_, Messages, translate
 from cagettes.core.money import euros
-from cagettes.core.month import PAYMENT_METHODS
 from cagettes.core.records import ScannedPageRow
 from cagettes.services import backup, closing, demo, months, printing, scanning, status
 from cagettes.services import workspace as ws
@@ -59,7 +58,13 @@ MESSAGES: Messages = {
     "supplier_total": N_("  {supplier} : {total}"),
     "below_minimum": N_("  {supplier} : minimum non atteint ({total}) : rien n'est commandé, les membres ont un avoir."),
     "late_pages": N_("{count} page(s) lue(s) après la clôture : gardées, pas commandées (voir le tableau de bord)."),
-    "payment_done": N_("Paiement enregistré pour le bon {form} : {amount} ({method})."),
+    "payment_done": N_("Paiement enregistré : {amount} ({method}) pour le bon n° {form}, {who}."),
+    "payment_no_member": N_("bon libre sans membre"),
+    "payment_not_back": N_("Ce bon n'est pas encore revenu au scan : le paiement est gardé. S'il ne revient pas "
+                           "avant la clôture, le membre garde ce montant en avoir."),
+    "payment_not_back_walkin": N_("Ce bon libre n'est pas encore revenu au scan : le paiement est gardé, mais tant "
+                                  "qu'aucun membre n'y est rattaché il ne peut pas devenir un avoir. Vérifiez le "
+                                  "numéro du bon."),
     "status_open": N_("Mois ouvert. Pour le clore après la date limite : cagettes month close {month}"),
     "status_closed": N_("Mois clos le {date} par {by}."),
     "status_documents_missing": N_("Attention : ses documents ne sont pas tous écrits (la clôture s'est arrêtée en route, ou un fichier a été effacé). Écrivez-les avec : cagettes documents {month}"),
@@ -91,7 +96,10 @@ class Context:
         return self.lang_option or (workspace.config.lang if workspace else "fr")
 
     def say(self, key: str, workspace: ws.Workspace | None = None, **params) -> None:
-        click.echo(translate(MESSAGES, key, self.lang(workspace), **params))
+        click.echo(self.word(key, workspace, **params))
+
+    def word(self, key: str, workspace: ws.Workspace | None = None, **params) -> str:
+        return translate(MESSAGES, key, self.lang(workspace), **params)
 
     def catalog(self, workspace: ws.Workspace):
         return load_catalog(workspace, self.lang(workspace))
@@ -428,21 +436,26 @@ def report_documents(ctx: Context, workspace: ws.Workspace, documents: closing.D
 
 
 @click.command("payment", help=N_("Enregistre ou corrige le paiement d'un bon (remplace ce qui a été lu au scan)."))
-@click.argument("form", type=int)
+@click.option("--bon", "form", type=int, default=None, help=N_("Le numéro « Bon n° » imprimé en haut du bon."))
+@click.option("--membre", "member", default=None, help=N_("Ou le numéro du membre : son bon du mois."))
 @click.option("--mois", "month", default=None)
-@click.option("--mode", "method", required=True, type=click.Choice(PAYMENT_METHODS))
+@click.option("--mode", "method", required=True, help=N_("especes, cheque, cheque_alimentaire ou avoir (accents permis)."))
 @click.option("--montant", "amount", required=True, help=N_("En euros, par exemple 12,50."))
 @click.option("--financeur", "scheme", default="", help=N_("Chèque alimentaire : le dispositif ou le financeur."))
 @click.option("--note", default="")
 @click.option("--ajouter", "add", is_flag=True, help=N_("Ajoute un paiement au lieu de remplacer (paiement en plusieurs fois)."))
 @click.option("--par", "by", default=None, help=N_("Qui saisit (enregistré)."))
 @pass_context
-def payment_command(ctx: Context, form: int, month: str | None, method: str, amount: str, scheme: str,
-                    note: str, add: bool, by: str | None) -> None:
+def payment_command(ctx: Context, form: int | None, member: str | None, month: str | None, method: str, amount: str,
+                    scheme: str, note: str, add: bool, by: str | None) -> None:
     workspace = ctx.workspace()
     data = ctx.month(workspace, month)
-    payment = closing.record_payment(workspace, data, form, method, amount, scheme, note, add, by)
-    ctx.say("payment_done", workspace, form=form, amount=euros(payment.amount), method=method)
+    done = closing.record_payment(workspace, data, form, method, amount, scheme, note, add, by, member)
+    who = f"{done.member.display_name} ({done.member.number})" if done.member else ctx.word("payment_no_member", workspace)
+    ctx.say("payment_done", workspace, form=done.form.number, who=who, amount=euros(done.payment.amount),
+            method=done.payment.method)
+    if not done.returned:
+        ctx.say("payment_not_back" if done.member else "payment_not_back_walkin", workspace)
 
 
 @click.command("backup", help=N_("Copie la base de données, vérifiée, dans le dossier sauvegardes/ de l'espace de travail."))

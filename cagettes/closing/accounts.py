@@ -15,6 +15,8 @@ can correct them by the CLI: a form with any typed-in payment is settled by thos
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,7 +28,8 @@ from cagettes.closing.allocation import Allocation, Request, allocate
 from cagettes.closing.state import Closing, FrozenForm, require_closing
 from cagettes.core.errors import MonthError
 from cagettes.core.i18n import N_
-from cagettes.core.model import Product
+from cagettes.core.members import member_number
+from cagettes.core.model import Member, Product
 from cagettes.core.month import PAYMENT_METHODS, FormSlot, MonthData
 from cagettes.scan.orders import effective_pages, lines_of
 from cagettes.storage import db
@@ -67,6 +70,8 @@ class Account:
     lines: tuple[AccountLine, ...]
     payments: tuple[Payment, ...]
     previous_credit: Decimal
+    member: Member | None = None  # the slot's member, or the one a walk-in form was given to
+    returned: bool = True  # False: paid by a volunteer, but the form never came back by closing
 
     @property
     def ordered_value(self) -> Decimal:
@@ -98,12 +103,14 @@ class MonthAccounts:
     month: MonthData
     closing: Closing
     allocation: Allocation
-    accounts: tuple[Account, ...]
+    accounts: tuple[Account, ...]  # the forms that came back
+    unreturned: tuple[Account, ...] = ()  # forms paid for that never came back: their money is credit
 
     def credits(self) -> dict[str, Decimal]:
-        """Next month's credits: a member whose form did not come back keeps the one they had."""
+        """Next month's credits: a member whose form did not come back keeps the one they had,
+        plus what they paid for it."""
         credits = {m: c for m, c in self.month.credits.items() if c > 0}
-        for account in (a for a in self.accounts if a.member_number):
+        for account in (a for a in self.accounts + self.unreturned if a.member_number):
             credits.pop(account.member_number, None)
             if account.credit_next > 0:
                 credits[account.member_number] = account.credit_next
@@ -113,12 +120,20 @@ class MonthAccounts:
     def returned_forms(self) -> set[int]:
         return {a.slot.number for a in self.accounts}
 
+    @property
+    def paid_total(self) -> Decimal:
+        """Every euro recorded for the month, whether or not its form came back."""
+        return sum((a.paid for a in self.accounts + self.unreturned), Decimal(0))
+
     def delivered_refs(self) -> dict[str, frozenset[str]]:
         return {a.member_number: frozenset(l.product.ref for l in a.lines if l.given)
                 for a in self.accounts if a.member_number}
 
     def of_site(self, site: str) -> list[Account]:
         return [a for a in self.accounts if a.slot.site == site]
+
+    def unreturned_of_site(self, site: str) -> list[Account]:
+        return [a for a in self.unreturned if a.slot.site == site]
 
 
 def month_accounts(engine: sa.Engine, month: MonthData) -> MonthAccounts:
@@ -128,9 +143,17 @@ def month_accounts(engine: sa.Engine, month: MonthData) -> MonthAccounts:
     payments = payments_by_form(engine, month.month, month.voucher_scheme)
     slots = {f.number: f for f in month.forms}
     products = {p.ref: p for p in month.products}
-    accounts = tuple(account(f, slots[f.form], products, allocation, payments.get(f.form, ()), month.credits)
+    members = members_of(month)
+    accounts = tuple(account(f, slots[f.form], products, allocation, payments.get(f.form, ()), month.credits, members)
                      for f in closing.forms)
-    return MonthAccounts(month, closing, allocation, accounts)
+    back = {f.form for f in closing.forms}
+    unreturned = tuple(unreturned_account(slots[n], paid, month.credits)
+                       for n, paid in sorted(payments.items()) if n not in back and n in slots)
+    return MonthAccounts(month, closing, allocation, accounts, unreturned)
+
+
+def members_of(month: MonthData) -> dict[str, Member]:
+    return {f.member.number: f.member for f in month.forms if f.member}
 
 
 def requests_of(forms: tuple[FrozenForm, ...]) -> dict[str, list[Request]]:
@@ -142,11 +165,19 @@ def requests_of(forms: tuple[FrozenForm, ...]) -> dict[str, list[Request]]:
 
 
 def account(form: FrozenForm, slot: FormSlot, products: Mapping[str, Product], allocation: Allocation,
-            payments, credits: Mapping[str, Decimal]) -> Account:
+            payments, credits: Mapping[str, Decimal], members: Mapping[str, Member]) -> Account:
     lines = tuple(AccountLine(products[l.ref], l.quantity, l.tolerance, allocation.given(form.form, l.ref))
                   for l in form.lines)
     number = slot.member.number if slot.member else form.member
-    return Account(slot, number, lines, tuple(payments), credits.get(number, Decimal(0)) if number else Decimal(0))
+    return Account(slot, number, lines, tuple(payments), credits.get(number, Decimal(0)) if number else Decimal(0),
+                   slot.member or members.get(number))
+
+
+def unreturned_account(slot: FormSlot, payments, credits: Mapping[str, Decimal]) -> Account:
+    """A form paid for (typed in by a volunteer) that never came back: no goods, all of it credit."""
+    number = slot.member.number if slot.member else ""
+    return Account(slot, number, (), tuple(payments), credits.get(number, Decimal(0)) if number else Decimal(0),
+                   slot.member, returned=False)
 
 
 def payments_by_form(engine: sa.Engine, month: str, voucher_scheme: str = "") -> dict[int, tuple[Payment, ...]]:
@@ -205,10 +236,34 @@ def record_payment(engine: sa.Engine, month: MonthData, form: int, payment: Paym
             recorded_at=dt.datetime.now(dt.timezone.utc), recorded_by=by, note=note, cancelled=False))
 
 
+def payment_form(month: MonthData, form: int | None, member: str | None) -> FormSlot:
+    """The form a payment is for: given by its number (« Bon n° », printed at the top of every
+    page) or by the member number of its member."""
+    if (form is None) == (member is None):
+        raise MonthError(N_("Dites pour quel bon est ce paiement : --bon N (le numéro « Bon n° » imprimé en haut "
+                            "du bon) ou --membre N (le numéro du membre)."), params={})
+    if member is not None:
+        number = member_number(member)
+        slot = next((f for f in month.forms if f.member and f.member.number == number), None)
+        if slot is None:
+            raise MonthError(N_("Aucun bon de {month} pour le membre n° {member}. Vérifiez le numéro, ou donnez "
+                                "celui du bon : --bon N."), params={"month": month.month, "member": member})
+        return slot
+    slot = next((f for f in month.forms if f.number == form), None)
+    if slot is None:
+        raise MonthError(N_("Le bon n° {form} n'existe pas en {month}. Son numéro est imprimé en haut du bon, "
+                            "après « Bon n° »."), params={"form": form, "month": month.month})
+    return slot
+
+
+def payment_method(text: str) -> str:
+    """A payment mode as people type it: espèces, Chèque, chèque alimentaire, cheque-alimentaire."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().strip().lower()
+    return re.sub(r"[\s-]+", "_", plain)
+
+
 def check_payment(month: MonthData, form: int, payment: Payment) -> None:
-    if form not in {f.number for f in month.forms}:
-        raise MonthError(N_("Le bon n° {form} n'existe pas en {month}. Le numéro est imprimé en haut du bon."),
-                         params={"form": form, "month": month.month})
+    payment_form(month, form, None)
     if payment.method not in PAYMENT_METHODS:
         raise MonthError(N_("Mode de paiement inconnu : « {method} ». Choisissez : {methods}."),
                          params={"method": payment.method, "methods": ", ".join(PAYMENT_METHODS)})

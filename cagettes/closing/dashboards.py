@@ -166,8 +166,9 @@ def write_private_dashboard(accounts: MonthAccounts, engine, month_dir: Path, en
                "orders": summaries.supplier_orders(accounts),
                "sites": [(site, [sheet_row(a, summaries.short_labels(accounts.month.products))
                                  for a in sorted(accounts.of_site(site.code), key=sort_key)],
-                          summaries.not_returned(accounts, site.code)) for site in accounts.month.sites],
-               "below_minimum": accounts.allocation.below_minimum,
+                          summaries.not_returned(accounts, site.code), accounts.unreturned_of_site(site.code))
+                         for site in accounts.month.sites],
+               "below_minimum": accounts.allocation.below_minimum, "paid_total": accounts.paid_total,
                "late": late_pages(engine, accounts.closing), "pending": pending_review(engine, accounts.month.month)}
     path.write_text(render_template(env, "docs/dashboard_private.html", **context), encoding="utf-8")
     return private_file(path)

@@ -26,7 +26,7 @@ from cagettes.closing.allocation import FAIR_RULE
 from cagettes.closing.state import Closing
 from cagettes.closing.texts import receipt_texts
 from cagettes.core import dates
-from cagettes.core.i18n import localize
+from cagettes.core.i18n import _, localize
 from cagettes.core.paths import MonthPaths, inside, make_dirs, slug
 from cagettes.core.private import private_dir, private_file
 from cagettes.forms import layout, pictos
@@ -177,7 +177,7 @@ def sorting_matrices(accounts: MonthAccounts, site: str, size: str) -> list[dict
     products = summaries.products_of_site(accounts, site)
     totals = summaries.site_column_totals(site_accounts, products)
     delivered = [p for p in products if totals[p.ref]]
-    rows = [(a, summaries.given_of(a)) for a in site_accounts]
+    rows = [(identity(a), summaries.given_of(a)) for a in site_accounts]
     matrices = []
     for chunk in summaries.matrix_chunks(delivered, MATRIX_COLUMNS[size]):
         matrices.append({"products": chunk, "totals": {p.ref: totals[p.ref] for p in chunk},
@@ -186,22 +186,28 @@ def sorting_matrices(accounts: MonthAccounts, site: str, size: str) -> list[dict
 
 
 def sort_key(account: Account) -> tuple:
-    member = account.slot.member
+    """By name; a walk-in form given to a member among the names, where volunteers look for them."""
+    member = account.member
     return (0, *member.sort_key) if member else (1, "", str(account.slot.number))
 
 
 def who(account: Account) -> str:
-    member = account.slot.member
-    if member:
-        return member.display_name
-    return f"Bon libre n° {account.slot.number}"
+    """The name volunteers look for at the pickup; a walk-in form given to a member shows both."""
+    if account.slot.member:
+        return account.slot.member.display_name
+    walkin = _("Bon libre n° {number}", number=account.slot.number)
+    return f"{account.member.display_name} ({walkin})" if account.member else walkin
+
+
+def identity(account: Account) -> dict:
+    """Who a line of a document is for: member number, name, form number."""
+    return {"number": account.member_number, "who": who(account), "form": account.slot.number}
 
 
 def sheet_row(account: Account, labels: dict[str, str]) -> dict:
     return {
         "account": account,
-        "who": who(account),
-        "number": account.member_number,
+        **identity(account),
         "goods": [(l.given, labels[l.product.ref]) for l in account.lines if l.given],
         "cuts": [(l.cut, labels[l.product.ref], l.product.ref) for l in account.lines if l.cut],
     }

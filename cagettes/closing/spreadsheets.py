@@ -139,7 +139,8 @@ def site_sheet(sheet, accounts: MonthAccounts, site: str) -> None:
 
 
 def payments_sheet(sheet, accounts: MonthAccounts) -> None:
-    rows = [(a.slot.number, a.slot.site, a.member_number, who(a), p.method, p.scheme, p.amount, p.source)
-            for a in accounts.accounts for p in a.payments]
-    write_table(sheet, (_("Bon"), _("Site"), _("N° membre"), _("Nom"), _("Mode"), _("Dispositif / financeur"), _("Montant"), _("Source")),
-                rows, money=(6,))
+    rows = [(a.slot.number, a.slot.site, a.member_number, who(a), p.method, p.scheme, p.amount, p.source,
+             _("oui") if a.returned else _("non : gardé en avoir") if a.member_number else _("non"))
+            for a in accounts.accounts + accounts.unreturned for p in a.payments]
+    write_table(sheet, (_("Bon"), _("Site"), _("N° membre"), _("Nom"), _("Mode"), _("Dispositif / financeur"), _("Montant"),
+                        _("Source"), _("Bon revenu")), rows, money=(6,))

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from cagettes.closing.accounts import Account, MonthAccounts
 from cagettes.closing.allocation import ProductAllocation
-from cagettes.core.model import Product, Site, Supplier
+from cagettes.core.model import Member, Product, Site, Supplier
 
 MATRIX_COLUMNS = 8  # products per sorting-matrix table: their names stay horizontal and readable
 
@@ -97,7 +97,30 @@ def site_column_totals(accounts: list[Account], products: list[Product]) -> dict
     return {p.ref: sum(given_of(a).get(p.ref, 0) for a in accounts) for p in products}
 
 
-def not_returned(accounts: MonthAccounts, site: str) -> list:
-    """Members of the site whose form did not come back in time (walk-in forms are not owed)."""
+@dataclass(frozen=True)
+class Absent:
+    """A member whose form did not come back: what they paid for it anyway stays theirs."""
+
+    member: Member
+    form: int
+    paid: Decimal  # typed in by a volunteer although the form never came back
+    credit: Decimal  # carried to next month's form
+
+    @property
+    def number(self) -> str:
+        return self.member.number
+
+    @property
+    def display_name(self) -> str:
+        return self.member.display_name
+
+
+def not_returned(accounts: MonthAccounts, site: str) -> list[Absent]:
+    """Members of the site whose form did not come back in time, nor a walk-in form in their
+    name (walk-in forms are not owed)."""
     back = accounts.returned_forms
-    return [f.member for f in accounts.month.forms_of(site) if f.member and f.number not in back]
+    served = {a.member_number for a in accounts.accounts if a.member_number}
+    paid = {a.slot.number: a.paid for a in accounts.unreturned}
+    credits = accounts.credits()
+    return [Absent(f.member, f.number, paid.get(f.number, Decimal(0)), credits.get(f.member.number, Decimal(0)))
+            for f in accounts.month.forms_of(site) if f.member and f.number not in back and f.member.number not in served]

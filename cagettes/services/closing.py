@@ -10,9 +10,10 @@ from cagettes import closing
 from cagettes.closing.accounts import parse_amount
 from cagettes.closing.documents import forget_documents, record_documents
 from cagettes.closing.documents import missing_documents as documents_missing
-from cagettes.closing.state import Closing
+from cagettes.closing.state import Closing, returned_forms
 from cagettes.closing.summaries import SupplierOrder, supplier_orders
-from cagettes.core.month import MonthData
+from cagettes.core.model import Member
+from cagettes.core.month import FormSlot, MonthData
 from cagettes.forms.templating import make_env
 from cagettes.scan import orders
 from cagettes.storage.workspace import Workspace
@@ -69,12 +70,29 @@ def write_documents(workspace: Workspace, data: MonthData) -> Documents:
                      dict(accounts.allocation.below_minimum), len(late))
 
 
-def record_payment(workspace: Workspace, data: MonthData, form: int, method: str, amount: str,
-                   scheme: str = "", note: str = "", add: bool = False, by: str | None = None) -> closing.Payment:
-    """A payment typed by a volunteer; it replaces what the scan read, or adds to it (``add``)."""
-    payment = closing.Payment(method, parse_amount(amount), scheme, "saisie")
-    closing.record_payment(workspace.engine(), data, form, payment, who_acts(by), note, add)
-    return payment
+@dataclass(frozen=True)
+class PaymentRecorded:
+    """What a volunteer is told back: which form and member the money went to, and whether the
+    form has come back yet (members pay when they hand it in; its scan may come later)."""
+
+    form: FormSlot
+    member: Member | None
+    payment: closing.Payment
+    returned: bool
+
+
+def record_payment(workspace: Workspace, data: MonthData, form: int | None, method: str, amount: str,
+                   scheme: str = "", note: str = "", add: bool = False, by: str | None = None,
+                   member: str | None = None) -> PaymentRecorded:
+    """A payment typed by a volunteer for form n° ``form``, or for the form of member ``member``;
+    it replaces what the scan read, or adds to it (``add``). ``method`` may be written as
+    people write it (espèces, Chèque alimentaire)."""
+    slot = closing.payment_form(data, form, member)
+    payment = closing.Payment(closing.payment_method(method), parse_amount(amount), scheme, "saisie")
+    engine = workspace.engine()
+    closing.record_payment(engine, data, slot.number, payment, who_acts(by), note, add)
+    return PaymentRecorded(slot, slot.member or orders.walkin_member(engine, data, slot.number), payment,
+                           slot.number in returned_forms(engine, data.month))
 
 
 def export_orders(workspace: Workspace, data: MonthData, output: Path | None = None) -> tuple[int, Path]:
