@@ -254,5 +254,5 @@ def test_names_sort_in_french_everywhere(printed):
     forms = tuple(FormSlot(n, site, Member(f"{n:04d}", "Ana", name, site)) for n, name in enumerate(names, 1))
     month = dataclasses.replace(data, forms=forms)
     assert [f.member.last_name for f in ordered_forms(month, site)] == expected
-    slots = sorted(forms, key=lambda f: documents_sort_key(SimpleNamespace(slot=f)))
+    slots = sorted(forms, key=lambda f: documents_sort_key(SimpleNamespace(slot=f, member=f.member)))
     assert [f.member.last_name for f in slots] == expected
