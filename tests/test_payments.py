@@ -99,6 +99,12 @@ def test_every_euro_recorded_is_found_again_in_the_documents(workspace, capsys):
     code, said = run(capsys, root, "month", "close", MONTH, "--force")
     assert code == 0, said
 
+    code, said = run(capsys, root, "payment", "--bon", str(walkin.number), "--mois", MONTH, "--mode", "especes",
+                     "--montant", "0,50", "--ajouter")
+    assert code == 0 and f"cagettes documents {MONTH}" in said, said  # closed: the documents must be written again
+    assert run(capsys, root, "documents", MONTH)[0] == 0
+    paid[walkin.number] += Decimal("0.50")
+
     paths = MonthPaths(workspace.month_dir(MONTH))
     sheet = openpyxl.load_workbook(paths.distribution / f"distribution-{MONTH}.xlsx")["Paiements"]
     rows = list(sheet.iter_rows(values_only=True))

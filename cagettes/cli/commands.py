@@ -60,6 +60,8 @@ MESSAGES: Messages = {
     "late_pages": N_("{count} page(s) lue(s) après la clôture : gardées, pas commandées (voir le tableau de bord)."),
     "payment_done": N_("Paiement enregistré : {amount} ({method}) pour le bon n° {form}, {who}."),
     "payment_no_member": N_("bon libre sans membre"),
+    "payment_after_close": N_("Le mois {month} est clos : ses documents (émargement, reçus, tableau de bord, "
+                              "avoirs) ne montrent ce paiement qu'une fois réécrits : cagettes documents {month}"),
     "payment_not_back": N_("Ce bon n'est pas encore revenu au scan : le paiement est gardé. S'il ne revient pas "
                            "avant la clôture, le membre garde ce montant en avoir."),
     "payment_not_back_walkin": N_("Ce bon libre n'est pas encore revenu au scan : le paiement est gardé, mais tant "
@@ -454,7 +456,9 @@ def payment_command(ctx: Context, form: int | None, member: str | None, month: s
     who = f"{done.member.display_name} ({done.member.number})" if done.member else ctx.word("payment_no_member", workspace)
     ctx.say("payment_done", workspace, form=done.form.number, who=who, amount=euros(done.payment.amount),
             method=done.payment.method)
-    if not done.returned:
+    if done.closed:
+        ctx.say("payment_after_close", workspace, month=data.month)
+    elif not done.returned:
         ctx.say("payment_not_back" if done.member else "payment_not_back_walkin", workspace)
 
 

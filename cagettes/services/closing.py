@@ -79,6 +79,7 @@ class PaymentRecorded:
     member: Member | None
     payment: closing.Payment
     returned: bool
+    closed: bool  # the month is closed: its documents show the payment once written again
 
 
 def record_payment(workspace: Workspace, data: MonthData, form: int | None, method: str, amount: str,
@@ -92,7 +93,8 @@ def record_payment(workspace: Workspace, data: MonthData, form: int | None, meth
     engine = workspace.engine()
     closing.record_payment(engine, data, slot.number, payment, who_acts(by), note, add)
     return PaymentRecorded(slot, slot.member or orders.walkin_member(engine, data, slot.number), payment,
-                           slot.number in returned_forms(engine, data.month))
+                           slot.number in returned_forms(engine, data.month),
+                           closing.current_closing(engine, data.month) is not None)
 
 
 def export_orders(workspace: Workspace, data: MonthData, output: Path | None = None) -> tuple[int, Path]:
