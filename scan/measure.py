@@ -416,15 +416,10 @@ def in_sight(reading: BoxReading, page: np.ndarray, box: ManifestBox, calibratio
         halves = [np.s_[side:mid, :side], np.s_[mid:-side, :side], np.s_[side:mid, -side:], np.s_[mid:-side, -side:]]
         shown = [float(seen[h][drawn[h]].mean()) for h in halves if drawn[h].any()]
         outline = min(shown) if shown else 1.0
-    # the paper map is smooth over PAPER_SIGMA_MM (4 mm): its value at the box's centre is the box's
-    level = float(paper[_centre_px(box["rect"], paper.shape)]) if paper is not None else 255.0
+    # the darkest paper under the box: at the edge of a shadow, or of a patch where no paper was
+    # seen (0), the box's centre may still take its value from the light paper beyond
+    level = float(crop(paper, box["rect"]).min()) if paper is not None else 255.0
     return replace(reading, outline=outline, paper_level=level)
-
-
-def _centre_px(rect: list[float], shape: tuple[int, ...]) -> tuple[int, int]:
-    x, y, w, h = rect
-    k = T.WARP_PX_PER_MM
-    return min(shape[0] - 1, max(0, round((y + h / 2) * k))), min(shape[1] - 1, max(0, round((x + w / 2) * k)))
 
 
 def zone_ink(page: np.ndarray, rect: list[float], calibration: Calibration) -> float:
