@@ -28,7 +28,7 @@ from cagettes.core.i18n import _
 from cagettes.core.month import FormSlot, MonthData
 from cagettes.core.paths import POSTER_SIZES, MonthPaths, inside, site_page_path, write_bytes
 from cagettes.forms import layout, manifest, posters
-from cagettes.forms.stamp import Assembler, StampedPage, plan_pages, render_overlays
+from cagettes.forms.stamp import Assembler, StampedPage, plan_pages, render_overlays, sample_pdf
 from cagettes.forms.templating import make_env, render_template, template_file
 from cagettes.forms.variants import RenderedVariant, Variant, font_urls, render_variant
 
@@ -99,7 +99,7 @@ def print_month(month: MonthData, out_dir: Path, options: PrintOptions | None = 
     with ProcessPoolExecutor(max_workers=max(1, int(opts["jobs"]))) as pool:
         with timed(result, "variants"):
             variants = render_variants(month, opts, pool)
-            result.blank_form = write_blank_form(variants, out_dir)
+            result.blank_form = write_blank_form(month, variants, out_dir, opts["template_dir"])
         posters_pending = submit_posters(month, out_dir, opts, pool)  # they run between stamping batches
         with timed(result, "stamping"):
             chunks = stamp_all(month, variants, opts, pool, progress)
@@ -193,7 +193,7 @@ def print_posters(month: MonthData, out_dir: Path, options: PrintOptions | None 
         pending = submit_posters(month, out_dir, opts, pool)
         downloads = {key: write_bytes(path, future.result()) for key, (path, future) in pending.items()}
     blank = render_variant(month, Variant(walkin=True), make_env(opts["template_dir"]))
-    downloads["blank-form"] = write_blank_form({blank.variant.key: blank}, out_dir)
+    downloads["blank-form"] = write_blank_form(month, {blank.variant.key: blank}, out_dir, opts["template_dir"])
     return downloads
 
 
@@ -205,11 +205,12 @@ def existing_downloads(month: MonthData, out_dir: Path) -> dict[str, Path] | Non
     return found if all(p.is_file() for p in found.values()) else None
 
 
-def write_blank_form(variants: dict[str, RenderedVariant], out_dir: Path) -> Path:
-    """The walk-in layout without identity or codes: for the public site, to read at home."""
+def write_blank_form(month: MonthData, variants: dict[str, RenderedVariant], out_dir: Path, template_dir) -> Path:
+    """The walk-in layout marked as a sample (no name, no signed code): for the public site, to
+    read at home."""
     path = MonthPaths(out_dir).blank_form
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(variants[Variant(walkin=True).key].pdf)
+    path.write_bytes(sample_pdf(variants[Variant(walkin=True).key], month.month, make_env(template_dir)))
     return path
 
 

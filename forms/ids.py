@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 LAYOUT_VERSION = 1
+SAMPLE_PREFIX = "EC-MODELE-"  # then the month as YYYYMM (sample_code)
 SIGNATURE_CHARS = 10  # 50 bits: forging one page takes ~10^15 tries
 _PATTERN = re.compile(r"^EC(\d)-(\d{6})-([A-Z2-7]{4})-(\d{5})-(\d{1,2})-([A-Z2-7]{10})$")
 # The same fields run together, as a volunteer may type them without the dashes.
@@ -35,7 +36,7 @@ class PageIdError(ValueError):
 
     def __init__(self, reason: str, detail: str = ""):
         super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason = reason  # not_ours | layout_version | other_workspace | bad_signature | other_month
+        self.reason = reason  # not_ours | sample_form | layout_version | other_workspace | bad_signature | other_month
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,16 @@ def workspace_tag(secret: str) -> str:
     return _b32(digest)[:4]
 
 
+def sample_code(month: str) -> str:
+    """The code of the public site's sample form: no signature, no form, no one's name. A sample
+    printed at home, filled in and handed in is then told apart from a stranger's QR code."""
+    return f"{SAMPLE_PREFIX}{month.replace('-', '')}"
+
+
 def decode(text: str, secret: str, month: str | None = None) -> PageId:
     """Parse and verify; raise PageIdError with the precise reason when it can't be trusted."""
+    if text.strip().startswith(SAMPLE_PREFIX):
+        raise PageIdError("sample_form", text.strip()[:60])
     match = _PATTERN.match(text.strip())
     if not match:
         raise PageIdError("not_ours", text[:60])

@@ -21,7 +21,7 @@ from cagettes.core import dates
 from cagettes.core.money import euros
 from cagettes.core.month import FormSlot, MonthData
 from cagettes.forms import layout
-from cagettes.forms.ids import PageId
+from cagettes.forms.ids import PageId, sample_code
 from cagettes.forms.layout import Box
 from cagettes.forms.templating import render_template, template_file
 from cagettes.forms.texts import NO_BREAK, texts
@@ -56,16 +56,31 @@ def plan_pages(month: MonthData, forms: list[FormSlot], variants: dict[str, Rend
 
 def render_overlays(month: MonthData, pages: list[StampedPage], env: jinja2.Environment) -> bytes:
     """Lay out all stamps of a batch in one WeasyPrint document; record the stamped boxes."""
-    context = {
-        "pages": [overlay_context(month, page, n) for n, page in enumerate(pages)],
-        "fonts": font_urls(),
-        "stylesheet": template_file(env, "stamp.css").as_uri(),
-    }
-    html = render_template(env, "stamp.html", **context)
+    return _overlay_document([overlay_context(month, page, n) for n, page in enumerate(pages)], pages, env)
+
+
+def _overlay_document(contexts: list[dict], pages: list[StampedPage], env: jinja2.Environment) -> bytes:
+    html = render_template(env, "stamp.html", pages=contexts, fonts=font_urls(),
+                           stylesheet=template_file(env, "stamp.css").as_uri())
     document = layout.render(html, template_file(env, "stamp.html").parent)
     for page, rendered in zip(pages, document.pages, strict=True):
         page.stamped_boxes = layout.page_layout(rendered).boxes
     return document.write_pdf()
+
+
+def sample_pdf(rendered: RenderedVariant, month: str, env: jinja2.Environment) -> bytes:
+    """The walk-in form as the public site's sample: « MODÈLE — ne pas rendre » where a name
+    goes, and in both code places the sample's own code (``ids.sample_code``), so that a sample
+    printed at home and handed in is recognised as such when scanned."""
+    t, code = texts("fr"), sample_code(month)
+    pages = [StampedPage(FormSlot(0, ""), rendered.variant, i, len(rendered.pages), code, page)
+             for i, page in enumerate(rendered.pages)]
+    contexts = [{"n": n, "lang": "fr", "large": False, "who": t["sample_title"], "who_pt": fit.IDENTITY_PT[False][0],
+                 "credit": "", "credit_label": "", "lines": [t["sample_line"]], "code": code,
+                 "slots": page.layout.slots, "feedback": [], "feedback_head": ""} for n, page in enumerate(pages)]
+    assembler = Assembler({rendered.variant.key: rendered})
+    assembler.add_stamped(list(pages), _overlay_document(contexts, pages, env))
+    return assembler.to_bytes()
 
 
 def identity(form: FormSlot, t: Mapping[str, str], large: bool) -> tuple[str, float]:

@@ -52,6 +52,9 @@ TEXTS: dict[str, Any] = {
     "member_no": N_("N°"),
     "pickup": N_("Retrait"),
     "walkin_identity": N_("Bon libre"),
+    # The public site's sample form, where a member's name goes: it must not be handed in.
+    "sample_title": N_("MODÈLE — ne pas rendre"),
+    "sample_line": N_("Le bon à rendre, à votre nom, se prend au point de retrait."),
     # Before the site's name on every page of a named form: the number `cagettes payment --bon` takes.
     "form_no": N_("Bon n°"),
     "credit": N_("Avoir du mois dernier"),

@@ -24,6 +24,7 @@ MESSAGES: Messages = {
     "blank_page": N_("{where} est blanche : rien à faire si c'est un verso ; sinon retournez la feuille et rescannez-la"),
     "unreadable_code": N_("{where} : aucun code QR lisible ; si c'est un bon de commande, rescannez-le à 300 ppp, bien à plat, sinon retirez-le du lot"),
     "conflicting_codes": N_("{where} porte deux codes QR différents (deux bons superposés ?) : rescannez chaque feuille seule"),
+    "sample_form": N_("{where} est le modèle du site internet (« MODÈLE — ne pas rendre ») : il ne compte pas. Donnez au membre un bon à son nom ou un bon libre, et recopiez-y ses choix"),
     "not_ours": N_("{where} porte un code QR qui n'est pas celui d'un bon de commande : retirez cette feuille du lot"),
     "layout_version": N_("{where} a été imprimé par une autre version de cagettes : saisissez cette commande à la main"),
     "other_workspace": N_("{where} est un bon d'une autre association (ou d'un autre espace de travail) : rendez-le à l'association qui l'a imprimé"),

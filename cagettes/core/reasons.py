@@ -36,6 +36,7 @@ REASONS: tuple[Reason, ...] = (
     Reason("unreadable_code", "page", "no QR code could be decoded"),
     Reason("conflicting_codes", "page", "two different identifiers on one image"),
     Reason("not_ours", "page", "a QR code that is not a cagettes page identifier"),
+    Reason("sample_form", "page", "the public site's sample form (MODÈLE), printed and filled in: it names no one"),
     Reason("layout_version", "page", "printed by another version of the form layout"),
     Reason("other_workspace", "page", "signed by another workspace's secret"),
     Reason("other_month", "page", "a page of another month"),

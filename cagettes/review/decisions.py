@@ -69,6 +69,7 @@ MESSAGES: Messages = {
     "not_awaiting": N_("La page scannée n° {page} n'attend pas d'identifiant : elle est déjà identifiée ou refusée."),
     "no_identity": N_("Recopiez l'identifiant imprimé en clair en bas de la page (il commence par EC1-), ou choisissez le bon et la page dans la liste."),
     "id_not_ours": N_("« {typed} » n'est pas un identifiant de bon : recopiez la ligne imprimée en clair en bas de la page, qui commence par EC1- (les tirets et les espaces ne comptent pas), ou choisissez le bon dans la liste."),
+    "id_sample_form": N_("« {typed} » est le code du modèle du site internet, qui ne compte pas : refusez cette page, et faites recopier les choix sur un bon à son nom ou un bon libre."),
     "id_bad_signature": N_("L'identifiant « {typed} » ne correspond à aucun bon imprimé : un caractère est sans doute mal recopié. Vérifiez-le caractère par caractère, surtout la fin, ou choisissez le bon dans la liste."),
     "id_other_workspace": N_("L'identifiant « {typed} » est celui d'un bon d'une autre association : vérifiez-le ; si c'est bien le cas, refusez la page et rendez la feuille à l'association qui l'a imprimée."),
     "id_other_month": N_("L'identifiant « {typed} » est celui d'un bon du mois {found}, pas du mois {month} : refusez cette page ici et scannez la feuille avec « cagettes scan --mois {found} » si ce mois est encore ouvert."),
