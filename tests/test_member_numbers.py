@@ -27,6 +27,7 @@ from cagettes.forms.bundles import ordered_forms
 from cagettes.forms.texts import texts
 from cagettes.review import decisions as rv
 from cagettes.scan import pipeline
+from cagettes.scan.doubts import doubt_in_words
 from cagettes.scan.orders import order_rows, snapshot_members
 from cagettes.services import review as review_service
 from cagettes.services.scanning import scan_job
@@ -34,7 +35,6 @@ from cagettes.services.workspace import copy_sample_csv, init_workspace, load_ca
 from cagettes.simulate import corpus
 from cagettes.storage import db, months
 from cagettes.storage import workspace as ws
-from cagettes.web.texts import doubt_in_words
 from tests.backends import BOTH_BACKENDS, use_database
 from tests.conftest import MONTH
 from tests.review_scans import DPI, tick

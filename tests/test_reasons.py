@@ -9,9 +9,9 @@ import pytest
 
 from cagettes.core.i18n import _
 from cagettes.core.reasons import BY_CODE, REASONS, of_kind
+from cagettes.scan.doubts import WORDS as REVIEW_WORDS
 from cagettes.scan.input_messages import MESSAGES as INPUT_MESSAGES
 from cagettes.scan.notices import MESSAGES as PAGE_MESSAGES
-from cagettes.web.texts import MESSAGES as REVIEW_WORDS
 
 REPO = Path(__file__).resolve().parent.parent
 # Where reasons are given: these modules' string constants in a "reason" position.
@@ -67,4 +67,10 @@ def test_every_sentence_table_reason_is_registered():
     pages = {k for k in PAGE_MESSAGES if not k.startswith("where.") and k not in ("review", "unknown")}
     inputs = {k.split(".")[0] for k in INPUT_MESSAGES if k.split(".")[0] not in ("cause", "content")}
     doubts = {k[len("why_"):] for k in REVIEW_WORDS if k.startswith("why_")} - {"name", "other"}
-    assert (pages | inputs | doubts) - set(BY_CODE) == set()
+    labels = {k[len("page_"):] for k in REVIEW_WORDS if k.startswith("page_")}
+    assert (pages | inputs | doubts | labels) - set(BY_CODE) == set()
+
+
+@pytest.mark.parametrize("code", [r.code for r in REASONS if r.kind != "doubt"])
+def test_each_page_reason_has_its_words_in_the_counts_after_a_scan(code):
+    assert f"page_{code}" in REVIEW_WORDS or code == "conflict", code

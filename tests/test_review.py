@@ -198,7 +198,7 @@ def test_messages_are_complete_and_boxes_are_said_in_words():
                     "Numéro de membre, chiffre n° 1 : 4", "Œufs : j'ai aimé"]
     assert texts.box_meaning({"kind": "quantity", "product": "OEUF6", "value": 2}, products, "en") == \
         "Œufs (la boîte de 6): quantity 2 = €4.80"
-    assert [texts.doubt_in_words(code, products) for code in ("quantity:OEUF6:several_marked", "amount::digit_missing",
+    assert [texts.doubt_in_words(code, {"OEUF6": "Œufs"}) for code in ("quantity:OEUF6:several_marked", "amount::digit_missing",
                                                               "conflict")] == \
         ["Œufs : plusieurs quantités cochées pour ce produit", "Montant payé : il manque un chiffre",
          "page scannée deux fois"]

@@ -252,7 +252,7 @@ class DemoSay:
         self.ctx.say("demo_returns", workspace, count=count, inbox=workspace.inbox)
 
     def scanned(self, workspace, result) -> None:
-        report_scan(self.ctx, workspace, result.summary)
+        report_scan(self.ctx, workspace, result)
 
     def closed(self, workspace, data, closing, pending: int) -> None:
         if closing is None:
@@ -301,19 +301,20 @@ def scan_command(ctx: Context, paths: tuple[Path, ...], month: str | None, jobs:
             result = scanning.scan_batch(workspace, data, files, jobs, bar.update, lang)
         else:
             result = scanning.scan_inbox(workspace, data, jobs, bar.update, lang)
-    report_scan(ctx, workspace, result.summary)
+    report_scan(ctx, workspace, result)
     report_notices(ctx, workspace, result.notices)
     for warning in result.warnings:  # after the whole summary: the pages are recorded, the tidying failed
         click.echo(warning)
 
 
-def report_scan(ctx: Context, workspace: ws.Workspace, summary) -> None:
+def report_scan(ctx: Context, workspace: ws.Workspace, result) -> None:
+    summary = result.summary
     c = summary.counts
     ctx.say("scan_done", workspace, pages=summary.pages, accepted=c["accepted"], review=c["needs_review"],
             rejected=c["rejected"], duplicate=c["duplicate"])
     if c["vanished"]:
         ctx.say("scan_vanished", workspace, count=c["vanished"])
-    for reason, count in summary.reasons.most_common():
+    for reason, count in result.reasons:
         ctx.say("reason_line", workspace, reason=reason, count=count)
     if summary.unidentified:
         ctx.say("unidentified", workspace, count=summary.unidentified)
@@ -335,11 +336,11 @@ def status_command(ctx: Context, month: str | None) -> None:
     workspace = ctx.workspace()
     data = ctx.month(workspace, month)
     state = status.month_status(workspace, data)
-    report_status(ctx, workspace, state.scans)
+    report_status(ctx, workspace, state.scans, data)
     report_closing(ctx, workspace, data.month, state)
 
 
-def report_status(ctx: Context, workspace: ws.Workspace, scans) -> None:
+def report_status(ctx: Context, workspace: ws.Workspace, scans, data) -> None:
     """Forms back per site, forms with missing pages, pages to review and rejected pages."""
     for site in scans.sites:
         ctx.say("status_site", workspace, site=site.site, returned=site.returned, issued=site.issued,
@@ -353,7 +354,8 @@ def report_status(ctx: Context, workspace: ws.Workspace, scans) -> None:
         ctx.say("unidentified", workspace, count=len(scans.unidentified))
     for page in scans.review:
         ctx.say("status_page", workspace, source=page_label(page),
-                reasons=", ".join(page["review_reasons"] or [page["reason"]]))
+                reasons=" ; ".join(scanning.in_words(data, code, ctx.lang(workspace))
+                                   for code in page["review_reasons"] or [page["reason"]]))
     ctx.say("status_rejected", workspace, count=len(scans.rejected))
     for page in scans.rejected:
         click.echo(f"  - {status.page_notice(page, ctx.lang(workspace))}")

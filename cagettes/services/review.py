@@ -40,6 +40,7 @@ from cagettes.review.decisions import (
 )
 from cagettes.scan import pipeline
 from cagettes.scan.crops import box_jpeg, read_grey
+from cagettes.scan.doubts import doubt_in_words, why
 from cagettes.scan.orders import effective_pages, order_rows, snapshot_members
 from cagettes.scan.pipeline import is_awaiting_identity, registered_path
 from cagettes.services.months import load_month
@@ -48,7 +49,7 @@ from cagettes.storage.workspace import Workspace
 
 __all__ = [  # the decisions, as the review stage takes them; the form's words; a box's picture
     "BOX", "NAME_MAX", "BoxItem", "Review", "accept", "assign", "decide_box", "history", "identify", "keep_scan", "queue",
-    "reject", "undo", "walkin_forms", "printed_words", "box_jpeg", "read_grey",
+    "reject", "undo", "walkin_forms", "printed_words", "box_jpeg", "read_grey", "doubt_in_words", "why",
 ]
 
 

@@ -14,6 +14,7 @@ from cagettes.core.i18n import N_
 from cagettes.core.month import MonthData
 from cagettes.forms import manifest
 from cagettes.scan import inputs, notices, pipeline
+from cagettes.scan.doubts import doubt_in_words
 from cagettes.storage.workspace import Workspace
 
 
@@ -26,6 +27,12 @@ class ScanResult:
     summary: pipeline.BatchSummary = field(default_factory=pipeline.BatchSummary)
     notices: dict[str, list[str]] = field(default_factory=lambda: {"rejected": [], "needs_review": []})
     warnings: list[str] = field(default_factory=list)
+    reasons: list[tuple[str, int]] = field(default_factory=list)  # each reason in words, with its count
+
+
+def in_words(data: MonthData, code: str, lang: str) -> str:
+    """A review or rejection reason code ("quantity:BEURRE:several_marked") as volunteers read it."""
+    return doubt_in_words(code, {p.ref: p.name for p in data.products}, lang)
 
 
 def scan_job(workspace: Workspace, data: MonthData) -> pipeline.Job:
@@ -76,7 +83,12 @@ def read_files(workspace: Workspace, data: MonthData, files: list[Path], jobs: i
     summary = pipeline.scan(engine, job, files, jobs, progress=progress)
     lang = lang or workspace.config.lang
     warnings = archive(workspace, files, before, lang) if inbox else []
-    return ScanResult(files, summary, notices.batch_notices(engine, data.month, before, lang), warnings)
+    worded: dict[str, int] = {}  # two codes may read alike (a product's box and its line)
+    for code, count in summary.reasons.most_common():
+        words = in_words(data, code, lang)
+        worded[words] = worded.get(words, 0) + count
+    return ScanResult(files, summary, notices.batch_notices(engine, data.month, before, lang), warnings,
+                      sorted(worded.items(), key=lambda item: -item[1]))
 
 
 def archive(workspace: Workspace, files: list[Path], before: int, lang: str) -> list[str]:

@@ -153,6 +153,7 @@ class Pages:
         self.settings = settings
         self.picture = lru_cache(maxsize=8)(svc.read_grey)  # a volunteer goes through one page's boxes in a row
         self.products = {p["ref"]: p for p in settings.review.manifest["products"]}
+        self.names = {ref: p["name"] for ref, p in self.products.items()}
         self.forms = {f.number: f for f in settings.data.forms}
 
     @property
@@ -197,7 +198,7 @@ class Pages:
     def to_finish(self, busy: set[int]) -> list[dict]:
         """Pages still in doubt with no box left to decide (``busy``: pages that have some)."""
         return [{"url": url_for("page", page=r["id"]), "label": self.label(r["page_id"]),
-                 "why": " ; ".join(doubt_in_words(c, self.products, self.settings.lang) for c in r["review_reasons"])}
+                 "why": " ; ".join(doubt_in_words(c, self.names, self.settings.lang) for c in r["review_reasons"])}
                 for r in svc.pages_to_finish(self.review, busy)]
 
     def unnamed(self) -> list[dict]:

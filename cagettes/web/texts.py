@@ -8,7 +8,10 @@ from typing import Any
 from cagettes.core.i18n import N_, Messages, translate
 from cagettes.core.money import euros
 from cagettes.core.records import ManifestBox, ManifestProduct
+from cagettes.services.review import doubt_in_words, why
 from cagettes.services.review import printed_words as texts
+
+__all__ = ["MESSAGES", "NO_PRODUCT", "box_meaning", "doubt_in_words", "t", "why"]  # the doubts' words: scan/doubts.py
 
 MESSAGES: Messages = {
     "title": N_("Vérifier les bons scannés"),
@@ -86,22 +89,6 @@ MESSAGES: Messages = {
     "denied": N_("Cette page est privée. Ouvrez-la avec la commande « cagettes review » sur cet ordinateur."),
     "expired": N_("La page a expiré : rechargez-la et recommencez."),
     "saved": N_("Enregistré."),
-    "why_band": N_("Trait très léger ou très petit"),
-    "why_filled_band": N_("Presque remplie : cochée ou annulée ?"),
-    "why_trace": N_("Quelques points dans la case (trait effacé par le scanner ?)"),
-    "why_beside": N_("Un trait touche le bord de la case"),
-    "why_unseen": N_("Case absente de l'image (bord ou coin perdu au scan) : regardez le papier"),
-    "why_too_dark": N_("Case dans une ombre trop sombre : regardez le papier"),
-    "why_several_marked": N_("Plusieurs quantités cochées pour ce produit"),
-    "why_filled_alone": N_("Une case remplie seule : annulée ou choisie ?"),
-    "why_box_doubtful": N_("une case douteuse"),
-    "why_digit_missing": N_("il manque un chiffre"),
-    "why_unknown_member": N_("Le numéro coché n'est celui d'aucun membre : vérifiez les chiffres sur le papier, ou attribuez ce bon libre au membre qui l'a rempli"),
-    "why_conflict": N_("page scannée deux fois"),
-    "why_other": N_("Le scanner n'est pas sûr"),
-    "kind_payment": N_("Paiement"),
-    "kind_amount": N_("Montant payé"),
-    "kind_member_number": N_("Numéro de membre"),
     "did_box": N_("{box} : {state}"),
     "did_accept": N_("page acceptée"),
     "did_reject": N_("page refusée : {value}"),
@@ -147,18 +134,3 @@ def box_meaning(box: ManifestBox, products: Mapping[str, ManifestProduct], lang:
     elif kind == "feedback":
         params["value"] = t(value, lang)
     return t(f"box_{kind}", lang, **params)
-
-
-def why(reason: str, lang: str = "fr") -> str:
-    """A doubt in words: the box's own reason, or its group's."""
-    key = f"why_{reason}"
-    return t(key if key in MESSAGES else "why_other", lang)
-
-
-def doubt_in_words(code: str, products: Mapping[str, ManifestProduct], lang: str = "fr") -> str:
-    """A page's review reason ("quantity:BEURRE:several_marked") as a volunteer reads it."""
-    if code == "conflict":
-        return t("why_conflict", lang)
-    kind, ref, reason = (code.split(":") + ["", ""])[:3]
-    what = products.get(ref, NO_PRODUCT)["name"] or (t(f"kind_{kind}", lang) if f"kind_{kind}" in MESSAGES else kind)
-    return f"{what}{' :' if lang == 'fr' else ':'} {why(reason, lang).lower()}"
