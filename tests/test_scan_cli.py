@@ -31,7 +31,7 @@ def scan_inbox_then_status_and_export(root, capsys) -> None:
     capsys.readouterr()
     assert main(["-w", str(root), "scan"]) == 0
     out = capsys.readouterr().out
-    assert "4 pages lues" in out and "1 refusées" in out and "not_an_image" in out
+    assert "4 pages lues" in out and "1 refusées" in out and "pas une image" in out and "not_an_image" not in out
     assert not list((root / "scans").glob("*.jpg")) and list((root / "scans" / "archive").rglob("*.jpg"))
     assert main(["-w", str(root), "status"]) == 0
     out = capsys.readouterr().out
@@ -63,5 +63,5 @@ def test_a_damaged_manifest_is_said_in_french_with_what_to_do(station, capsys):
     for command in (["status"], ["scan"], ["review", "--no-browser"]):
         assert main(["-w", str(station.root), *command]) == 1, command
         said = capsys.readouterr().err
-        assert f"Le manifeste {manifest} est illisible" in said and "cagettes print 2026-12" in said, said
+        assert f"Le manifeste {manifest} est illisible" in said and "cagettes print bundles 2026-12" in said, said
         assert "Traceback" not in said

@@ -9,7 +9,7 @@ from cagettes.core.i18n import N_, Messages
 
 MESSAGES: Messages = {
     "error.summary": N_("{file} contient {count} erreur(s) : corrigez-les puis relancez la commande."),
-    "error.missing": N_("Fichier de configuration introuvable : {path}. Lancez « cagettes init » pour créer un espace de travail, ou placez-vous dans le dossier qui contient cagettes.toml."),
+    "error.missing": N_("Fichier de configuration introuvable : {path}. Lancez « cagettes init DOSSIER » pour créer un espace de travail, ou placez-vous dans le dossier qui contient cagettes.toml."),
     "problem.encoding": N_("le fichier n'est pas enregistré en UTF-8 : réenregistrez-le en UTF-8 depuis votre éditeur"),
     "problem.nesting": N_("le fichier imbrique trop de crochets ou d'accolades pour être lu : ce n'est sans doute pas le bon fichier ; repartez du cagettes.toml d'exemple (cagettes init) et recopiez-y vos réglages"),
     "problem.syntax": N_("syntaxe TOML invalide (colonne {column} : {detail}) ; vérifiez les guillemets autour des textes, les crochets des sections et le signe = entre clé et valeur"),

@@ -41,7 +41,7 @@ def scan_job(workspace: Workspace, data: MonthData) -> pipeline.Job:
     paths = workspace.paths(data.month)
     if not paths.manifest.is_file():
         raise MonthError(N_("Le mois {month} n'a pas encore été imprimé (pas de {path}) : lancez d'abord "
-                            "« cagettes print {month} »."), params={"month": data.month, "path": paths.manifest})
+                            "« cagettes print bundles {month} »."), params={"month": data.month, "path": paths.manifest})
     check_manifest(paths.manifest, data.month)
     return pipeline.Job(data.month, str(paths.manifest), data.secret, str(paths.scans))
 
@@ -52,7 +52,7 @@ def check_manifest(path: Path, month: str) -> None:
         manifest.read(path)
     except ValueError as error:  # JSON cut short, not UTF-8, or not a manifest
         raise MonthError(N_("Le manifeste {path} est illisible ({error}) : il a peut-être été coupé pendant "
-                            "l'impression. Relancez « cagettes print {month} » pour l'écrire de nouveau."),
+                            "l'impression. Relancez « cagettes print bundles {month} » pour l'écrire de nouveau."),
                          params={"path": path, "error": error, "month": month}) from None
 
 

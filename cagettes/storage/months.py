@@ -47,7 +47,7 @@ def open_month(engine: sa.Engine, config: Config, catalog: Catalog, month_text: 
 
 def already_open(month: str) -> MonthError:
     return MonthError(N_("Le mois {month} est déjà ouvert : ses prix et ses bons sont figés. "
-                         "Utilisez « cagettes print {month} » pour réimprimer."), params={"month": month})
+                         "Utilisez « cagettes print bundles {month} » pour réimprimer."), params={"month": month})
 
 
 def number_forms(month: str, catalog: Catalog, walkins_per_site: int) -> list[dict]:

@@ -81,7 +81,7 @@ def create_app(settings: Settings) -> Flask:
     app.register_error_handler(Exception, said)
     app.context_processor(lambda: {"t": lambda key, **p: t(key, settings.lang, **p), "lang": settings.lang,
                                    "csrf": session.get("csrf", ""), "name": session.get("name", ""),
-                                   "closed": pages().closed()})
+                                   "closed": pages().closed(), "month_key": settings.review.month})
     for rule, view, methods in ROUTES:
         app.add_url_rule(rule, view.__name__, view, methods=methods)
     return app

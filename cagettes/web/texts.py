@@ -20,7 +20,7 @@ MESSAGES: Messages = {
     "ask_name": N_("Quel est votre prénom ?"),
     "why_name": N_("Chaque décision garde le nom de la personne qui l'a prise."),
     "start": N_("Commencer"),
-    "month_closed": N_("Ce mois est clos depuis le {date} : vos décisions sont enregistrées, mais les listes d'émargement et les commandes fournisseurs ne changent plus. Pour qu'elles comptent, un·e responsable rouvre le mois (cagettes month reopen), puis le clôt de nouveau."),
+    "month_closed": N_("Ce mois est clos depuis le {date} : vos décisions sont enregistrées, mais les listes d'émargement et les commandes fournisseurs ne changent plus. Pour qu'elles comptent, un·e responsable rouvre le mois (cagettes month reopen {month} --raison \"...\"), puis le clôt de nouveau."),
     "summary": N_("{boxes} case(s) à vérifier · {conflicts} page(s) scannée(s) deux fois · {finish} page(s) à finir"),
     "all_done": N_("Tout est vérifié. Merci !"),
     "keys_title": N_("Raccourcis clavier"),
