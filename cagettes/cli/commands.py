@@ -57,6 +57,11 @@ MESSAGES: Messages = {
     "documents_done": N_("Documents du mois {month} :\n  commandes fournisseurs : {suppliers}\n  émargement, reçus, membres sans bon, tableau de bord (privé) : {private}"),
     "supplier_total": N_("  {supplier} : {total}"),
     "below_minimum": N_("  {supplier} : minimum non atteint ({total}) : rien n'est commandé, les membres ont un avoir."),
+    "incomplete": N_("Ce qui reste incomplet (aussi sur le tableau de bord) :"),
+    "incomplete_pages": N_("  bon n° {form} ({who}) : page(s) {pages} jamais revenue(s) ; ce qui y était coché n'est pas commandé"),
+    "incomplete_rejected": N_("  {count} page(s) refusée(s) et pas rescannée(s) depuis (détail : cagettes status)"),
+    "incomplete_review": N_("  {count} page(s) jamais vérifiée(s) : leurs lignes douteuses ne sont pas commandées"),
+    "incomplete_walkins": N_("  bons libres sans membre : n° {forms} ; leur avoir ne peut être reporté à personne"),
     "late_pages": N_("{count} page(s) lue(s) après la clôture : gardées, pas commandées (voir le tableau de bord)."),
     "payment_done": N_("Paiement enregistré : {amount} ({method}) pour le bon n° {form}, {who}."),
     "payment_no_member": N_("bon libre sans membre"),
@@ -437,6 +442,22 @@ def report_documents(ctx: Context, workspace: ws.Workspace, documents: closing.D
         ctx.say("below_minimum", workspace, supplier=code, total=euros(total))
     if documents.late_pages:
         ctx.say("late_pages", workspace, count=documents.late_pages)
+    report_incomplete(ctx, workspace, documents.incomplete)
+
+
+def report_incomplete(ctx: Context, workspace: ws.Workspace, undone) -> None:
+    """What the closed month leaves incomplete, before anyone finds out at the pickup."""
+    if undone.nothing:
+        return
+    ctx.say("incomplete", workspace)
+    for form, who, pages in undone.missing_pages:
+        ctx.say("incomplete_pages", workspace, form=form, who=who, pages=", ".join(map(str, pages)))
+    if undone.rejected:
+        ctx.say("incomplete_rejected", workspace, count=len(undone.rejected))
+    if undone.awaiting_review:
+        ctx.say("incomplete_review", workspace, count=undone.awaiting_review)
+    if undone.walkins_without_member:
+        ctx.say("incomplete_walkins", workspace, forms=", ".join(map(str, undone.walkins_without_member)))
 
 
 @click.command("payment", help=N_("Enregistre ou corrige le paiement d'un bon (remplace ce qui a été lu au scan)."))

@@ -15,6 +15,7 @@ import jinja2
 from cagettes.closing import summaries
 from cagettes.closing.accounts import MonthAccounts
 from cagettes.closing.documents import common_context, sheet_row, sort_key
+from cagettes.closing.incomplete import incomplete
 from cagettes.closing.state import late_pages, pending_review
 from cagettes.core.i18n import _
 from cagettes.core.paths import MonthPaths
@@ -169,6 +170,7 @@ def write_private_dashboard(accounts: MonthAccounts, engine, month_dir: Path, en
                           summaries.not_returned(accounts, site.code), accounts.unreturned_of_site(site.code))
                          for site in accounts.month.sites],
                "below_minimum": accounts.allocation.below_minimum, "paid_total": accounts.paid_total,
+               "incomplete": incomplete(engine, accounts, month_dir),
                "late": late_pages(engine, accounts.closing), "pending": pending_review(engine, accounts.month.month)}
     path.write_text(render_template(env, "docs/dashboard_private.html", **context), encoding="utf-8")
     return private_file(path)

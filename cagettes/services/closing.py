@@ -10,6 +10,7 @@ from cagettes import closing
 from cagettes.closing.accounts import parse_amount
 from cagettes.closing.documents import forget_documents, record_documents
 from cagettes.closing.documents import missing_documents as documents_missing
+from cagettes.closing.incomplete import Incomplete, incomplete
 from cagettes.closing.state import Closing, returned_forms
 from cagettes.closing.summaries import SupplierOrder, supplier_orders
 from cagettes.core.model import Member
@@ -55,6 +56,7 @@ class Documents:
     orders: list[SupplierOrder]
     below_minimum: dict[str, Decimal]  # supplier code -> total ordered, under its minimum
     late_pages: int
+    incomplete: Incomplete  # what the month leaves undone: pages missing, rejected, unreviewed...
 
 
 def write_documents(workspace: Workspace, data: MonthData) -> Documents:
@@ -67,7 +69,7 @@ def write_documents(workspace: Workspace, data: MonthData) -> Documents:
     record_documents(paths.root, accounts.closing, written)
     late = closing.late_pages(engine, accounts.closing)
     return Documents(data.month, written, paths.suppliers, paths.distribution, supplier_orders(accounts),
-                     dict(accounts.allocation.below_minimum), len(late))
+                     dict(accounts.allocation.below_minimum), len(late), incomplete(engine, accounts, paths.root))
 
 
 @dataclass(frozen=True)
