@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from cagettes.core.errors import CagettesError
 from cagettes.core.i18n import DEFAULT_LANG, N_, Messages, translate
+from cagettes.core.reasons import BY_CODE
 from cagettes.forms.ids import written_month
 from cagettes.scan import input_messages, inputs
 from cagettes.storage import db
@@ -24,6 +25,7 @@ MESSAGES: Messages = {
     "blank_page": N_("{where} est blanche : rien à faire si c'est un verso ; sinon retournez la feuille et rescannez-la"),
     "unreadable_code": N_("{where} : aucun code QR lisible ; si c'est un bon de commande, rescannez-le à 300 ppp, bien à plat, sinon retirez-le du lot"),
     "conflicting_codes": N_("{where} porte deux codes QR différents (deux bons superposés ?) : rescannez chaque feuille seule"),
+    "by_volunteer": N_("{where} ({page_id}) a été {detail} sur la page de vérification : « {reason} »"),
     "sample_form": N_("{where} est le modèle du site internet (« MODÈLE — ne pas rendre ») : il ne compte pas. Donnez au membre un bon à son nom ou un bon libre, et recopiez-y ses choix"),
     "not_ours": N_("{where} porte un code QR qui n'est pas celui d'un bon de commande : retirez cette feuille du lot"),
     "layout_version": N_("{where} a été imprimé par une autre version de cagettes : saisissez cette commande à la main"),
@@ -55,12 +57,14 @@ def page_notice(row: dict, lang: str = DEFAULT_LANG) -> str:
                       file=inputs.shown_name(inputs.stored_path(row["source"])), page=None if index is None else index + 1)
     reason = row.get("reason") or ""
     if row.get("outcome") == "rejected" and reason not in MESSAGES and row.get("detail"):
-        return _capital(row["detail"])  # an input problem: its sentence was made when the file was read
+        if reason in BY_CODE:
+            return _capital(row["detail"])  # an input problem: its sentence was made when the file was read
+        reason = "by_volunteer"  # a volunteer's own words, typed on the review page; detail: by whom
     if row.get("outcome") == "needs_review" and reason not in ("conflict", "needs_identity"):
         reason = "review"
     params = {"where": where, "form": row.get("form"), "page": row.get("page"), "month": row.get("month"),
               "found": written_month(row.get("page_id") or "") or "?", "page_id": row.get("page_id") or "",
-              "detail": row.get("detail") or "", "reason": reason, "overlay": row.get("overlay") or "-",
+              "detail": row.get("detail") or "", "reason": row.get("reason") or "", "overlay": row.get("overlay") or "-",
               "count": len(row.get("review_reasons") or [])}
     return _capital(translate(MESSAGES, reason if reason in MESSAGES else "unknown", lang, **params))
 

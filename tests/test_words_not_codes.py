@@ -46,3 +46,33 @@ def test_a_code_for_something_that_names_no_product_is_worded_too():
     assert doubt_in_words("member_number::box_doubtful", {}) == "Numéro de membre : une case douteuse"
     assert doubt_in_words("quantity:GONE:band", {}).endswith(": trait très léger ou très petit")
     assert doubt_in_words("sample_form", {}) == "modèle du site internet, qui ne compte pas"
+
+
+def test_a_page_a_volunteer_rejected_says_its_file_page_and_reason(printed, station, tmp_path, capsys):
+    """Not « Refusée par Samia » alone: which file, which page, and the words Samia typed."""
+    import sqlalchemy as sa
+
+    from cagettes.review import decisions as rv
+    from cagettes.services.scanning import scan_job
+    from cagettes.storage import db
+
+    _, data, result = printed
+    manifest = json.loads(result.manifest_path.read_text(encoding="utf-8"))
+    page = next(p for p in manifest["pages"] if p["form"] == data.forms[1].number and p["page"] == 1)
+    cv2.imwrite(str(tmp_path / "a-refuser.png"), corpus.render_page(result.out_dir / page["pdf"], page["pdf_page"], DPI))
+    assert main(["-w", str(station.root), "scan", str(tmp_path / "a-refuser.png"), "--mois", MONTH]) == 0
+    with station.engine().connect() as conn:
+        row = conn.execute(sa.select(db.scanned_pages.c.id)).scalar_one()
+    review = rv.Review.open(station.engine(), scan_job(station, station_month(station)).manifest_path)
+    rv.reject(review, row, "Bon taché, illisible", "Samia")
+    capsys.readouterr()
+    assert main(["-w", str(station.root), "status", "--mois", MONTH]) == 0
+    said = capsys.readouterr().out
+    assert "a-refuser.png" in said and page["id"] in said and "Samia" in said, said
+    assert "« Bon taché, illisible »" in said, said
+
+
+def station_month(station):
+    from cagettes.services.months import load_month
+
+    return load_month(station, MONTH)

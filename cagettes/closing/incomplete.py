@@ -29,8 +29,9 @@ class Incomplete:
 
 def incomplete(engine: sa.Engine, accounts: MonthAccounts, month_dir) -> Incomplete:
     month = accounts.month
-    printed = manifest.read(MonthPaths(month_dir).manifest)
-    status = month_status(engine, month, {p["form"]: p["pages"] for p in printed["pages"]})
+    path = MonthPaths(month_dir).manifest
+    printed = manifest.read(path)["pages"] if path.is_file() else []  # a month closed unprinted: no page missing
+    status = month_status(engine, month, {p["form"]: p["pages"] for p in printed})
     with engine.connect() as conn:
         counted = {p["page_id"] for p in effective_pages(conn, month.month) if p["page_id"]}
     rejected = [r for r in status.rejected if not (r["page_id"] and r["page_id"] in counted)]
