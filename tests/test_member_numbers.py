@@ -256,3 +256,38 @@ def test_names_sort_in_french_everywhere(printed):
     assert [f.member.last_name for f in ordered_forms(month, site)] == expected
     slots = sorted(forms, key=lambda f: documents_sort_key(SimpleNamespace(slot=f, member=f.member)))
     assert [f.member.last_name for f in slots] == expected
+
+
+@BOTH_BACKENDS
+def test_a_walkin_form_carries_its_member_everywhere(month7, tmp_path, capsys):
+    """Issue 12, point 3: member 0007 (Aïcha Benali) handed in a walk-in form instead of her own.
+    Her name is on the signing sheet, her receipt and the distribution workbook, she leaves the
+    no-form list, and her credit is carried to next month under her number."""
+    import pypdfium2 as pdfium
+
+    from cagettes import closing
+    from cagettes.core.paths import MonthPaths
+
+    station, data, _ = month7
+    page = scan_walkin(month7, tmp_path, "0007")
+    form = scanned(station.engine(), page)[0]["form"]
+    assert main(["-w", str(station.root), "month", "close", MONTH, "--force"]) == 0
+    folder = MonthPaths(station.month_dir(MONTH)).distribution
+
+    def text(pattern: str) -> str:
+        pages = []
+        for path in folder.glob(pattern):
+            document = pdfium.PdfDocument(str(path))
+            pages += [document[i].get_textpage().get_text_range() for i in range(len(document))]
+        return " ".join(" ".join(pages).split())
+
+    walkin = f"Aïcha Benali (Bon libre n° {form})"
+    assert walkin in text("emargement-*-M.pdf") and walkin in text("recus-*.pdf")
+    assert "Benali" not in text("sans-bon-*.pdf")
+    book = openpyxl.load_workbook(folder / f"distribution-{MONTH}.xlsx")
+    cells = {str(c.value) for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value}
+    assert walkin in cells
+    accounts = closing.month_accounts(station.engine(), data)
+    [account] = [a for a in accounts.accounts if a.slot.number == form]
+    assert account.member_number == "0007" and account.member.last_name == "Benali"
+    assert accounts.credits().get("0007", 0) == account.credit_next
