@@ -8,6 +8,7 @@ import re
 import cv2
 
 from cagettes.cli import main
+from cagettes.closing.summaries import short_labels
 from cagettes.scan.doubts import doubt_in_words
 from cagettes.simulate import corpus
 from tests.conftest import MONTH
@@ -32,7 +33,8 @@ def test_doubts_and_rejections_are_said_in_words_after_a_scan_and_in_status(prin
     assert main(["-w", str(station.root), "scan", str(tmp_path / "deux.png"), str(tmp_path / "blanche.png"),
                  "--mois", MONTH]) == 0
     said = capsys.readouterr().out
-    name = next(p["name"] for p in manifest["products"] if p["ref"] == first["product"])
+    name = short_labels(data.products)[first["product"]]  # with its unit: the sample has two "Œufs de plein air"
+    assert "(" in name
     assert f"{name} : plusieurs quantités cochées pour ce produit" in said, said
     assert "page blanche" in said, said
     assert not CODE.search(said), CODE.search(said)

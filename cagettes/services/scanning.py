@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cagettes.closing.summaries import short_labels
 from cagettes.core.errors import MonthError
 from cagettes.core.i18n import N_
 from cagettes.core.month import MonthData
@@ -32,7 +33,7 @@ class ScanResult:
 
 def in_words(data: MonthData, code: str, lang: str) -> str:
     """A review or rejection reason code ("quantity:BEURRE:several_marked") as volunteers read it."""
-    return doubt_in_words(code, {p.ref: p.name for p in data.products}, lang)
+    return doubt_in_words(code, short_labels(data.products), lang)  # with its unit where two share a name
 
 
 def scan_job(workspace: Workspace, data: MonthData) -> pipeline.Job:
