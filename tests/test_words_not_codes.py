@@ -41,6 +41,7 @@ def test_doubts_and_rejections_are_said_in_words_after_a_scan_and_in_status(prin
     assert main(["-w", str(station.root), "status", "--mois", MONTH]) == 0
     said = capsys.readouterr().out
     assert f"{name} : plusieurs quantités cochées pour ce produit" in said, said
+    assert f"bon n° {page['form']}, page 1 — deux.png" in said, said  # the form number, where volunteers look
     assert not CODE.search(said), CODE.search(said)
 
 

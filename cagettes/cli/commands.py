@@ -39,6 +39,7 @@ MESSAGES: Messages = {
     "status_review": N_("Pages à vérifier : {count}"),
     "status_rejected": N_("Pages refusées : {count}"),
     "status_page": N_("  {source} : {reasons}"),
+    "status_page_form": N_("  bon n° {form}, page {page} — {source} : {reasons}"),
     "unidentified": N_("{count} page(s) sans code lisible : à identifier sur la page de vérification (cagettes review), en recopiant l'identifiant imprimé en bas de la page."),
     "status_incomplete": N_("  bon {form} ({who}) : page(s) manquante(s) {pages}"),
     "closed": N_("Mois {month} clos : {forms} bons pris en compte."),
@@ -358,7 +359,8 @@ def report_status(ctx: Context, workspace: ws.Workspace, scans, data) -> None:
     if scans.unidentified:
         ctx.say("unidentified", workspace, count=len(scans.unidentified))
     for page in scans.review:
-        ctx.say("status_page", workspace, source=page_label(page),
+        ctx.say("status_page_form" if page["form"] else "status_page", workspace, source=page_label(page),
+                form=page["form"], page=page["page"],
                 reasons=" ; ".join(scanning.in_words(data, code, ctx.lang(workspace))
                                    for code in page["review_reasons"] or [page["reason"]]))
     ctx.say("status_rejected", workspace, count=len(scans.rejected))
