@@ -142,6 +142,11 @@ def read(path: Path) -> Manifest:
     return cast(Manifest, data)
 
 
+def pages_per_form(path: Path) -> dict[int, int]:
+    """Form number -> how many pages it was printed with; {} for a month never printed."""
+    return {p["form"]: p["pages"] for p in read(path)["pages"]} if path.is_file() else {}
+
+
 def page_boxes(manifest: Manifest, page: ManifestPage) -> list[ManifestBox]:
     """All boxes printed on one page: its layout's, plus those stamped for this member."""
     return manifest["layouts"][page["layout"]]["boxes"] + page["extra_boxes"]

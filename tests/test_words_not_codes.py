@@ -6,11 +6,16 @@ import json
 import re
 
 import cv2
+import sqlalchemy as sa
 
 from cagettes.cli import main
 from cagettes.closing.summaries import short_labels
+from cagettes.review import decisions as rv
 from cagettes.scan.doubts import doubt_in_words
+from cagettes.services.months import load_month
+from cagettes.services.scanning import scan_job
 from cagettes.simulate import corpus
+from cagettes.storage import db
 from tests.conftest import MONTH
 from tests.review_scans import DPI, tick
 
@@ -53,12 +58,6 @@ def test_a_code_for_something_that_names_no_product_is_worded_too():
 
 def test_a_page_a_volunteer_rejected_says_its_file_page_and_reason(printed, station, tmp_path, capsys):
     """Not « Refusée par Samia » alone: which file, which page, and the words Samia typed."""
-    import sqlalchemy as sa
-
-    from cagettes.review import decisions as rv
-    from cagettes.services.scanning import scan_job
-    from cagettes.storage import db
-
     _, data, result = printed
     manifest = json.loads(result.manifest_path.read_text(encoding="utf-8"))
     page = next(p for p in manifest["pages"] if p["form"] == data.forms[1].number and p["page"] == 1)
@@ -66,16 +65,10 @@ def test_a_page_a_volunteer_rejected_says_its_file_page_and_reason(printed, stat
     assert main(["-w", str(station.root), "scan", str(tmp_path / "a-refuser.png"), "--mois", MONTH]) == 0
     with station.engine().connect() as conn:
         row = conn.execute(sa.select(db.scanned_pages.c.id)).scalar_one()
-    review = rv.Review.open(station.engine(), scan_job(station, station_month(station)).manifest_path)
+    review = rv.Review.open(station.engine(), scan_job(station, load_month(station, MONTH)).manifest_path)
     rv.reject(review, row, "Bon taché, illisible", "Samia")
     capsys.readouterr()
     assert main(["-w", str(station.root), "status", "--mois", MONTH]) == 0
     said = capsys.readouterr().out
     assert "a-refuser.png" in said and page["id"] in said and "Samia" in said, said
     assert "« Bon taché, illisible »" in said, said
-
-
-def station_month(station):
-    from cagettes.services.months import load_month
-
-    return load_month(station, MONTH)

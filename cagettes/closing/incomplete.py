@@ -29,11 +29,9 @@ class Incomplete:
 
 def incomplete(engine: sa.Engine, accounts: MonthAccounts, month_dir) -> Incomplete:
     month = accounts.month
-    path = MonthPaths(month_dir).manifest
-    printed = manifest.read(path)["pages"] if path.is_file() else []  # a month closed unprinted: no page missing
-    status = month_status(engine, month, {p["form"]: p["pages"] for p in printed})
+    status = month_status(engine, month, manifest.pages_per_form(MonthPaths(month_dir).manifest))
     with engine.connect() as conn:
         counted = {p["page_id"] for p in effective_pages(conn, month.month) if p["page_id"]}
     rejected = [r for r in status.rejected if not (r["page_id"] and r["page_id"] in counted)]
-    walkins = [a.slot.number for a in accounts.accounts if not a.slot.member and not a.member]
+    walkins = [a.slot.number for a in accounts.accounts if not a.member]  # a named form's member is its slot's
     return Incomplete(status.incomplete, rejected, len(status.review), walkins)

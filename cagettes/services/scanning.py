@@ -5,6 +5,7 @@ the last one and archives it, so nothing is read twice.
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,12 +85,11 @@ def read_files(workspace: Workspace, data: MonthData, files: list[Path], jobs: i
     summary = pipeline.scan(engine, job, files, jobs, progress=progress)
     lang = lang or workspace.config.lang
     warnings = archive(workspace, files, before, lang) if inbox else []
-    worded: dict[str, int] = {}  # two codes may read alike (a product's box and its line)
-    for code, count in summary.reasons.most_common():
-        words = in_words(data, code, lang)
-        worded[words] = worded.get(words, 0) + count
+    worded: Counter[str] = Counter()  # two codes may read alike (a product's box and its line)
+    for code, count in summary.reasons.items():
+        worded[in_words(data, code, lang)] += count
     return ScanResult(files, summary, notices.batch_notices(engine, data.month, before, lang), warnings,
-                      sorted(worded.items(), key=lambda item: -item[1]))
+                      worded.most_common())
 
 
 def archive(workspace: Workspace, files: list[Path], before: int, lang: str) -> list[str]:

@@ -29,8 +29,7 @@ class Status:
 def month_status(workspace: Workspace, data: MonthData) -> Status:
     engine = workspace.engine()
     scan_job(workspace, data)  # the month was printed, and its manifest is whole
-    printed = manifest.read(workspace.paths(data.month).manifest)
-    pages_per_form = {p["form"]: p["pages"] for p in printed["pages"]}
+    pages_per_form = manifest.pages_per_form(workspace.paths(data.month).manifest)
     closing = current_closing(engine, data.month)
     late = len(late_pages(engine, closing)) if closing else 0
     return Status(scan_status(engine, data, pages_per_form), closing, late,
